@@ -1,0 +1,54 @@
+"""conceptmap: turn a deep-dive design session into a map and a draft RFC.
+
+>>> import conceptmap as cm
+>>> m = cm.ConceptMap("GraphSync", author="vmx")
+>>> print(m.apply("obstacle: Round trips per block -> Selectors"))
+2 nodes added, 1 link added; created as concepts because a link named them: 'Selectors'
+"""
+
+from .checks import Finding
+from .errors import (
+    ConceptMapError,
+    FormatVersionError,
+    InvalidValueError,
+    LineError,
+    MapFileError,
+    MapFileWarning,
+    NodeNotFoundError,
+    ParseError,
+    TopicError,
+)
+from .exports import export, import_map
+from .model import Change, ConceptMap
+from .nodelink import from_graph, from_node_link, node_link_data, read_json, write_json
+from .quickentry import parse
+from .schema import KIND_ALIASES, KINDS, RELATIONS
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KINDS",
+    "KIND_ALIASES",
+    "RELATIONS",
+    "Change",
+    "ConceptMap",
+    "ConceptMapError",
+    "Finding",
+    "FormatVersionError",
+    "InvalidValueError",
+    "LineError",
+    "MapFileError",
+    "MapFileWarning",
+    "NodeNotFoundError",
+    "ParseError",
+    "TopicError",
+    "__version__",
+    "export",
+    "from_graph",
+    "from_node_link",
+    "import_map",
+    "node_link_data",
+    "parse",
+    "read_json",
+    "write_json",
+]

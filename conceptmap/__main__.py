@@ -1,0 +1,5 @@
+"""``python -m conceptmap`` is the ``conceptmap`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,246 @@
+"""The ``conceptmap`` command: a thin layer over the library, one call per command.
+
+A user's mistake is one line on stderr (exit 1 for bad input, 2 for bad usage),
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import ConceptMapError, MapFileWarning
+from .exports import import_map
+from .model import ConceptMap
+
+MAP = click.Path(dir_okay=False, path_type=Path)
+
+
+@contextmanager
+def _warnings_to_stderr() -> Iterator[None]:
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", MapFileWarning)
+        warnings.showwarning = show
+        yield
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        with _warnings_to_stderr():
+            try:
+                return super().invoke(ctx)
+            except ConceptMapError as exc:
+                raise click.ClickException(str(exc)) from exc
+
+
+by_option = click.option(
+    "--by",
+    metavar="NAME",
+    default=None,
+    envvar="CONCEPTMAP_AUTHOR",
+    help="Who is adding this (default: $CONCEPTMAP_AUTHOR, else your login name).",
+)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="conceptmap")
+def main() -> None:
+    """Map a deep-dive design session and turn it into a draft RFC.
+
+    \b
+    Example:
+        conceptmap new maps/locking.jsonl --topic "Locking the IPFS repo"
+        conceptmap add maps/locking.jsonl "obstacle: Two tabs write the same repo"
+        conceptmap show maps/locking.jsonl
+    """
+
+
+@main.command()
+@click.argument("path", type=MAP)
+@click.option("--topic", required=True, help="The session's subject.")
+@by_option
+def new(path: Path, topic: str, by: str | None) -> None:
+    """Create a new map file with its topic.
+
+    \b
+    Example:
+        conceptmap new maps/graphsync.jsonl --topic GraphSync --by vmx
+    """
+    m = ConceptMap.create(path, topic, author=by)
+    click.echo(f"created {path} (topic: {m.meta['topic']})")
+
+
+@main.command()
+@click.argument("path", type=MAP)
+@click.argument("lines", nargs=-1)
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read quick-entry text from FILE ('-' for standard input).",
+)
+@by_option
+def add(path: Path, lines: tuple[str, ...], file: Any, by: str | None) -> None:
+    """Add quick-entry lines to a map (all of them, or none if one is wrong).
+
+    \b
+    Example:
+        conceptmap add maps/x.jsonl "obstacle: Two tabs write the same repo" \\
+            "proposal: One lock per datastore -addresses-> Two tabs write the same repo"
+        conceptmap add maps/x.jsonl -f notes.cm --by alice
+    """
+    if bool(lines) == bool(file):
+        raise click.UsageError("give quick-entry LINES or -f FILE (one of the two)")
+    text, source = (file.read(), file.name) if file else ("\n".join(lines), None)
+    m = ConceptMap.load(path, author=by)
+    click.echo(str(m.apply(text, source=source)))
+
+
+@main.command()
+@click.argument("path", type=MAP)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def show(path: Path, as_json: bool) -> None:
+    """Summarise a map: counts by kind, participants, dates.
+
+    \b
+    Example:
+        conceptmap show maps/x.jsonl --json
+    """
+    info = ConceptMap.load(path).summary()
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        return
+    click.echo(info["topic"] or "(no topic)")
+    click.echo(
+        f"{info['path']}: {info['nodes']} nodes, {info['links']} links, "
+        f"{info['operations']} operations"
+    )
+    click.echo("kinds: " + (", ".join(f"{k} {n}" for k, n in info["kinds"].items()) or "none"))
+    click.echo(
+        "relations: " + (", ".join(f"{k} {n}" for k, n in info["relations"].items()) or "none")
+    )
+    click.echo("participants: " + (", ".join(info["participants"]) or "none"))
+    click.echo(f"created: {info['created']}")
+
+
+@main.command()
+@click.argument("path", type=MAP)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def check(path: Path, strict: bool, as_json: bool) -> None:
+    """Review a map: unaddressed obstacles, unanswered questions, orphans, ...
+
+    Exits 1 when there are errors (with --strict, warnings too).
+
+    \b
+    Example:
+        conceptmap check maps/x.jsonl --strict
+    """
+    findings = ConceptMap.load(path).check()
+    if as_json:
+        click.echo(json.dumps([f.__dict__ for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+    errors = sum(f.severity == "error" for f in findings)
+    warned = len(findings) - errors
+    if not as_json:
+        click.echo(f"{path}: {errors} errors, {warned} warnings")
+    if errors or (strict and warned):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("path", type=MAP)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write; its suffix names the format (.json).",
+)
+def export(path: Path, output: Path) -> None:
+    """Export a map to another format, chosen by the output's suffix.
+
+    \b
+    Example:
+        conceptmap export maps/x.jsonl -o x.json
+    """
+    ConceptMap.load(path).export(output)
+    click.echo(f"wrote {output}")
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=MAP, required=True, help="The map file to create.")
+@click.option("--force", is_flag=True, help="Replace an existing map file.")
+@by_option
+def import_(source: Path, output: Path, force: bool, by: str | None) -> None:
+    """Make a map file from a lossless export (node-link .json).
+
+    \b
+    Example:
+        conceptmap import x.json -o maps/x.jsonl
+    """
+    m = import_map(source, author=by)
+    m.save(output, overwrite=force)
+    click.echo(f"wrote {output} ({len(m)} nodes)")
+
+
+@main.command()
+@click.argument("path", type=MAP)
+def compact(path: Path) -> None:
+    """Rewrite a map file as the shortest log of the same map (history is dropped).
+
+    \b
+    Example:
+        conceptmap compact maps/x.jsonl
+    """
+    m = ConceptMap.load(path)
+    before = path.stat().st_size
+    m.compact()
+    click.echo(f"compacted {path}: {before} -> {path.stat().st_size} bytes")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The folder to write into (default: a new temporary folder).",
+)
+def demo(output: Path | None) -> None:
+    """Build the worked example ("Locking the IPFS repo") and print what it wrote.
+
+    \b
+    Example:
+        conceptmap demo -o demo/
+    """
+    from .demo import run_demo
+
+    paths = run_demo(output)
+    m = ConceptMap.load(paths["map"])
+    info = m.summary()
+    click.echo(f"{info['topic']}: {info['nodes']} nodes, {info['links']} links")
+    click.echo("kinds: " + ", ".join(f"{k} {n}" for k, n in info["kinds"].items()))
+    findings = m.check()
+    click.echo(
+        f"check: {len(findings)} findings, e.g. {findings[0].message}"
+        if findings
+        else "check: no findings"
+    )
+    for role, p in paths.items():
+        click.echo(f"{role}: {p}")

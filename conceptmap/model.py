@@ -1,0 +1,423 @@
+"""The :class:`ConceptMap`: a typed concept graph, kept in a shared log file."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar, Unpack
+
+import networkx as nx
+
+from .checks import Finding, check, summary
+from .errors import InvalidValueError, MapFileError, MapFileWarning, NodeNotFoundError, TopicError
+from .plan import Plan, parse_relation
+from .schema import clean_label, normalize_kind
+from .shortcuts import KindShortcuts, NodeFields
+from .state import BadOperation, MapState, Op, SkippedOperation, edge_key
+from .store import FORMAT, VERSION, Batch, LogStore
+
+T = TypeVar("T")
+_WORDS = {
+    "add_node": ("node added", "nodes added"),
+    "update_node": ("node updated", "nodes updated"),
+    "remove_node": ("node removed", "nodes removed"),
+    "add_edge": ("link added", "links added"),
+    "remove_edge": ("link removed", "links removed"),
+    "set_meta": ("metadata set", "metadata set"),
+}
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601 with milliseconds: ``2026-11-24T05:06:17.123Z``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def default_author() -> str:
+    """``$CONCEPTMAP_AUTHOR``, else the login name, else ``"anonymous"``."""
+    name = os.environ.get("CONCEPTMAP_AUTHOR", "").strip()
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = ""
+    return name or "anonymous"
+
+
+@dataclass
+class Change:
+    """What one call changed: the operations written and the nodes it created.
+
+    ``implicit`` lists the nodes created as concepts because a link named them.
+    """
+
+    ops: list[Op] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    implicit: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.ops)
+
+    def __str__(self) -> str:
+        if not self.ops:
+            return "nothing changed: the map already says all of this"
+        counts = Counter(op["op"] for op in self.ops)
+        parts = [f"{n} {_WORDS[name][n != 1]}" for name, n in counts.items()]
+        text = ", ".join(parts)
+        if self.implicit:
+            names = ", ".join(repr(self.labels.get(i, i)) for i in self.implicit)
+            text += f"; created as concepts because a link named them: {names}"
+        return text
+
+
+class ConceptMap(KindShortcuts):
+    """A map of a design session: typed nodes and links, with who added what.
+
+    A map lives in memory (``ConceptMap("topic")``) or in a log file shared by
+    several processes (:meth:`open`). Every change is an operation appended to
+    the file under a lock; every read first picks up what others appended.
+
+    Examples
+    --------
+    >>> m = ConceptMap("Locking the IPFS repo", author="alice")
+    >>> m.obstacle("Two tabs write the same repo")
+    'two-tabs-write-the-same-repo'
+    >>> m.link("Web Locks API", "addresses", "two tabs write the same repo")
+    ('web-locks-api', 'two-tabs-write-the-same-repo', 'addresses')
+    >>> m.node("web locks api")["kind"]
+    'concept'
+    """
+
+    def __init__(
+        self, topic: str | None = None, *, author: str | None = None, _store: LogStore | None = None
+    ) -> None:
+        self.author = clean_label(author) if author is not None else default_author()
+        self._store = _store
+        self._state = MapState()
+        #: what was skipped while reading the file (also issued as MapFileWarning)
+        self.problems: list[str] = []
+        if _store is None:
+            self._state.meta["created"] = now()
+            if topic is not None:
+                self.add(topic, "topic")
+
+    # -- files ------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike[str], topic: str | None = None, *, author: str | None = None
+    ) -> ConceptMap:
+        """Open the map at ``path``, creating it (with ``topic``) if there is none.
+
+        ``topic`` is used only for a new map or one that has no topic yet.
+        """
+        store = LogStore(path)
+        with store.locked():
+            if not store.exists():
+                return cls._create_locked(store, topic, author, {})
+            m = cls(author=author, _store=store)
+            m._sync_locked()
+            if topic is not None and m._state.topic_id is None:
+                m.add(topic, "topic")
+            return m
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        topic: str,
+        *,
+        author: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> ConceptMap:
+        """Create a new map file; an existing map is an error and stays as it was."""
+        store = LogStore(path)
+        with store.locked():
+            if store.exists():
+                raise MapFileError(store.path, "exists already")
+            return cls._create_locked(store, topic, author, meta or {})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, author: str | None = None) -> ConceptMap:
+        """Load an existing map file, without changing it."""
+        m = cls(author=author, _store=LogStore(path))
+        m.refresh()
+        return m
+
+    @classmethod
+    def _create_locked(
+        cls, store: LogStore, topic: str | None, author: str | None, meta: dict[str, Any]
+    ) -> ConceptMap:
+        m = cls(topic, author=author)
+        for key, value in meta.items():
+            m.set_meta(key, value)
+        m._write(store, m._state.history, replace=True)
+        return m
+
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write this map, with its history, to a new file and keep it there from now on."""
+        store = LogStore(path)
+        with store.locked():
+            self._write(store, self._state.history, replace=overwrite)
+
+    def compact(self) -> None:
+        """Rewrite the file as the shortest log of the same map, atomically.
+
+        The history (who changed what, in which order) goes; the map stays.
+        """
+        from .nodelink import minimal_ops
+
+        if self._store is None:
+            raise MapFileError("<memory>", "an in-memory map has no file to compact")
+        with self._store.locked():
+            self._sync_locked()
+            self._write(self._store, minimal_ops(self._state), replace=True)
+            self._store.rewind()
+            self._state = MapState()
+            self._sync_locked()
+
+    def _write(self, store: LogStore, ops: list[Op], *, replace: bool) -> None:
+        meta = self._state.meta
+        header = {"format": FORMAT, "version": VERSION, "topic": meta["topic"]}
+        header["created"] = meta.get("created") or now()
+        store.write_new([header, *ops], replace=replace)
+        self._store = store
+
+    @property
+    def path(self) -> Path | None:
+        """The map file, or None for an in-memory map."""
+        return self._store.path if self._store is not None else None
+
+    def refresh(self) -> bool:
+        """Pick up what other processes appended; True if anything changed."""
+        if self._store is None or not self._store.changed():
+            return False
+        with self._store.locked():
+            return self._sync_locked()
+
+    def _sync_locked(self) -> bool:
+        store = self._store
+        if store is None or not store.changed():
+            return False
+        batch = store.read_new()
+        if batch.reset:
+            self._state = MapState()
+        self._read(batch)
+        return bool(batch.ops) or batch.reset
+
+    def _read(self, batch: Batch) -> None:
+        if batch.header is not None:
+            self._state.meta["created"] = batch.header.get("created")
+        problems = list(batch.problems)
+        apply = self._state.apply
+        for number, op in batch.ops:
+            try:
+                apply(op)
+            except SkippedOperation as exc:
+                problems.append((number, f"{exc}; skipped"))
+            except BadOperation as exc:
+                raise MapFileError(str(self.path), str(exc), number) from None
+        for number, message in sorted(problems):
+            text = f"{self.path}, line {number}: {message}"
+            self.problems.append(text)
+            warnings.warn(text, MapFileWarning, stacklevel=2)
+
+    # -- changing -----------------------------------------------------------------
+    def _lock(self) -> AbstractContextManager[None]:
+        return self._store.locked() if self._store is not None else nullcontext()
+
+    def _change(self, build: Callable[[Plan], T]) -> tuple[Change, T]:
+        """Plan against the freshest state (under the lock), append, then apply."""
+        with self._lock():
+            self._sync_locked()
+            plan = Plan(self._state, self.author, now())
+            result = build(plan)
+            change = Change(plan.ops, plan.created, plan.implicit)
+            if plan.ops:
+                if self._store is not None:
+                    self._store.append(plan.ops)
+                for op in plan.ops:
+                    self._state.apply(op)
+                change.labels = {n: self._state.graph.nodes[n]["label"] for n in plan.created}
+            return change, result
+
+    def add(self, label: str, kind: str = "concept", **fields: Unpack[NodeFields]) -> str:
+        """Add a node, or make the node with this label (any case) say this; returns its id.
+
+        ``notes``, ``tags`` and ``url`` are set when given and kept when not.
+        """
+        return self._change(lambda p: p.declare(label, kind, **fields))[1]
+
+    def link(
+        self, source: str, relation: str, target: str, *, phrase: str = ""
+    ) -> tuple[str, str, str]:
+        """Link two nodes, named by label or id; a label that names none becomes a concept.
+
+        ``relation`` is one of :data:`conceptmap.RELATIONS`, or a free linking
+        phrase in double quotes (``'"is stored in"'``). Returns ``(source, target, key)``.
+        """
+        return self._change(lambda p: p.link(source, relation, target, phrase))[1]
+
+    def apply(self, text: str, *, source: str | None = None) -> Change:
+        """Apply quick-entry text: all of it, or on any error none of it.
+
+        ``source`` names the text in error messages (a file name, "cell 3").
+        """
+        from .quickentry import parse, plan_statements
+
+        statements = parse(text, source=source)
+        return self._change(lambda p: plan_statements(p, statements, source))[0]
+
+    def update(self, label: str, /, **fields: Any) -> Change:
+        """Change a node's ``label``, ``kind``, ``notes``, ``tags`` or ``url``."""
+        return self._change(lambda p: p.update(p.ref(label), fields))[0]
+
+    def rename(self, label: str, new_label: str) -> Change:
+        """Give a node a new label; its id, links and history stay."""
+        return self.update(label, label=new_label)
+
+    def set_kind(self, label: str, kind: str) -> Change:
+        """Re-kind a node."""
+        return self.update(label, kind=kind)
+
+    def remove(self, label: str) -> Change:
+        """Remove a node and every link to or from it."""
+
+        def build(plan: Plan) -> None:
+            node = plan.ref(label)
+            if node == self._state.topic_id:
+                raise TopicError(f"{label!r} is the map's topic; rename it instead")
+            plan._op("remove_node", id=node)
+
+        return self._change(build)[0]
+
+    def unlink(self, source: str, relation: str, target: str, *, phrase: str = "") -> Change:
+        """Remove the link ``source -relation-> target``."""
+
+        def build(plan: Plan) -> None:
+            u, v = plan.ref(source), plan.ref(target)
+            key = edge_key(*parse_relation(relation, phrase))
+            if not self._state.graph.has_edge(u, v, key):
+                raise NodeNotFoundError(f"there is no link {source!r} -{key}-> {target!r}")
+            plan._op("remove_edge", source=u, target=v, key=key)
+
+        return self._change(build)[0]
+
+    def set_meta(self, key: str, value: Any) -> Change:
+        """Set map-level metadata (``participants``, ``date``, ``source``, ...)."""
+        if key in ("topic", "created"):
+            raise InvalidValueError(f"{key!r} is not set by set_meta (rename the topic node)")
+
+        def build(plan: Plan) -> None:
+            if self._state.meta.get(key) != value:
+                plan._op("set_meta", key=key, value=value)
+
+        return self._change(build)[0]
+
+    # -- reviewing and exporting ------------------------------------------------------
+    def check(self) -> list[Finding]:
+        """What a reviewer would ask about this map (see :func:`conceptmap.checks.check`)."""
+        return check(self)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by kind and relation, participants and dates, as plain data."""
+        return summary(self)
+
+    def export(self, path: str | os.PathLike[str]) -> Path:
+        """Write the map in the format the suffix of ``path`` names (``.json``, ...)."""
+        from .exports import export
+
+        return export(self, path)
+
+    def to_node_link(self) -> dict[str, Any]:
+        """The map as node-link data (JSON-ready, lossless)."""
+        from .nodelink import node_link_data
+
+        return node_link_data(self)
+
+    @classmethod
+    def from_node_link(cls, data: Any, *, author: str | None = None) -> ConceptMap:
+        """A new in-memory map from :meth:`to_node_link` data."""
+        from .nodelink import from_node_link
+
+        return from_node_link(data, author=author)
+
+    @classmethod
+    def from_graph(cls, graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap:
+        """A new in-memory map from a networkx graph, which is left as it was."""
+        from .nodelink import from_graph
+
+        return from_graph(graph, author=author)
+
+    # -- looking ------------------------------------------------------------------
+    @property
+    def graph(self) -> nx.MultiDiGraph[str]:
+        """The networkx graph, up to date with the file. Change the map, not this."""
+        self.refresh()
+        return self._state.graph
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Map-level metadata: topic, participants, created, and what was set."""
+        self.refresh()
+        return self._state.meta
+
+    @property
+    def history(self) -> list[Op]:
+        """Every operation since the map was created (or compacted), oldest first."""
+        self.refresh()
+        return self._state.history
+
+    def id_of(self, label: str) -> str:
+        """The id of the node a label (any case) or an id names."""
+        self.refresh()
+        return Plan(self._state, self.author, "").ref(label)
+
+    def find(self, label: str) -> str | None:
+        """The id of the node a label or id names, or None."""
+        try:
+            return self.id_of(label)
+        except NodeNotFoundError:
+            return None
+
+    def node(self, label: str) -> dict[str, Any]:
+        """A copy of a node's attributes, with its ``id``."""
+        node = self.id_of(label)
+        return {"id": node, **self._state.graph.nodes[node]}
+
+    def nodes(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Copies of the nodes (of one kind, if given), in the order they were added."""
+        wanted = normalize_kind(kind) if kind is not None else None
+        graph = self.graph
+        return [{"id": n, **a} for n, a in graph.nodes(data=True) if wanted in (None, a["kind"])]
+
+    def edges(self) -> list[dict[str, Any]]:
+        """Copies of the links, each with ``source``, ``target`` and ``key``."""
+        graph = self.graph
+        return [
+            {"source": u, "target": v, "key": k, **a}
+            for u, v, k, a in graph.edges(keys=True, data=True)
+        ]
+
+    def __len__(self) -> int:
+        return int(self.graph.number_of_nodes())
+
+    def __contains__(self, label: object) -> bool:
+        return isinstance(label, str) and self.find(label) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.graph.nodes))
+
+    def __repr__(self) -> str:
+        g = self.graph
+        where = f" in {str(self.path)!r}" if self.path else ""
+        return (
+            f"<ConceptMap {self._state.meta['topic']!r}{where}: "
+            f"{g.number_of_nodes()} nodes, {g.number_of_edges()} links>"
+        )

@@ -1,0 +1,193 @@
+"""Node-link JSON: the lossless export of a map's state (not its history).
+
+The layout is networkx's node-link format (``networkx.node_link_graph(data,
+edges="edges")`` reads it), with a ``"conceptmap"`` marker and every node and
+link attribute kept, so :func:`read_json` gives back an equal map.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from .errors import ConceptMapError, InvalidValueError, MapFileError
+from .state import MapState, Op
+
+if TYPE_CHECKING:
+    from .model import ConceptMap
+
+MARKER = "conceptmap"
+VERSION = 1
+_NODE_OPTIONAL = ("notes", "tags", "url", "updated")
+
+
+def minimal_ops(state: MapState) -> list[Op]:
+    """The shortest list of operations that rebuilds ``state`` (used by ``compact``)."""
+    meta = state.meta
+    participants = list(meta.get("participants", []))
+    by = participants[0] if participants else "conceptmap"
+    at = meta.get("created") or "1970-01-01T00:00:00.000Z"
+    ops: list[Op] = []
+    if participants:
+        ops.append(
+            {"op": "set_meta", "key": "participants", "value": participants, "by": by, "at": at}
+        )
+    for key, value in meta.items():
+        if key not in ("topic", "participants", "created"):
+            ops.append({"op": "set_meta", "key": key, "value": value, "by": by, "at": at})
+    for node, a in state.graph.nodes(data=True):
+        op: Op = {"op": "add_node", "id": node, "label": a["label"], "kind": a["kind"]}
+        op.update({k: a[k] for k in _NODE_OPTIONAL if a.get(k)})
+        op.update(by=a["author"], at=a["created"])
+        ops.append(op)
+    for u, v, a in state.graph.edges(data=True):
+        op = {"op": "add_edge", "source": u, "target": v, "relation": a["relation"]}
+        if a.get("phrase"):
+            op["phrase"] = a["phrase"]
+        op.update(by=a["author"], at=a["created"])
+        ops.append(op)
+    return ops
+
+
+def node_link_data(m: ConceptMap) -> dict[str, Any]:
+    """The map as a JSON-ready dict (a fresh copy; the map is not touched).
+
+    >>> from conceptmap import ConceptMap
+    >>> data = node_link_data(ConceptMap("GraphSync", author="vmx"))
+    >>> data["graph"]["topic"], [n["kind"] for n in data["nodes"]]
+    ('GraphSync', ['topic'])
+    """
+    g = m.graph
+    return {
+        MARKER: VERSION,
+        "directed": True,
+        "multigraph": True,
+        "graph": json.loads(json.dumps(dict(g.graph))),
+        "nodes": [{"id": n, **a} for n, a in g.nodes(data=True)],
+        "edges": [
+            {"source": u, "target": v, "key": k, **a}
+            for u, v, k, a in g.edges(keys=True, data=True)
+        ],
+    }
+
+
+def _item(kind: str, index: int, item: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise InvalidValueError(f"{kind} {index} is not an object: {item!r:.60}")
+    missing = [f for f in fields if not isinstance(item.get(f), str)]
+    if missing:
+        raise InvalidValueError(f"{kind} {index} has no text {', '.join(map(repr, missing))}")
+    return item
+
+
+def from_node_link(data: Any, *, author: str | None = None) -> ConceptMap:
+    """A new in-memory map from :func:`node_link_data` output (``data`` is not changed)."""
+    from .model import ConceptMap
+
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        raise InvalidValueError("node-link data needs a 'nodes' list")
+    edges = data.get("edges", data.get("links", []))
+    if not isinstance(edges, list):
+        raise InvalidValueError("node-link data needs an 'edges' list")
+    meta = data.get("graph") or {}
+    if not isinstance(meta, dict):
+        raise InvalidValueError("node-link 'graph' must be an object of metadata")
+    fallback = author or "conceptmap"
+    ops: list[Op] = []
+    for i, raw in enumerate(data["nodes"]):
+        item = _item("node", i, raw, ("id", "label"))
+        op: Op = {"op": "add_node", "id": item["id"], "label": item["label"]}
+        op["kind"] = item.get("kind", "concept")
+        op.update({k: item[k] for k in _NODE_OPTIONAL if item.get(k) not in (None, "")})
+        op.update(
+            by=item.get("author") or fallback, at=item.get("created") or meta.get("created", "")
+        )
+        ops.append(op)
+    for i, raw in enumerate(edges):
+        item = _item("edge", i, raw, ("source", "target"))
+        op = {"op": "add_edge", "source": item["source"], "target": item["target"]}
+        op["relation"] = item.get("relation", "relates_to")
+        if item.get("phrase"):
+            op["phrase"] = item["phrase"]
+        op.update(
+            by=item.get("author") or fallback, at=item.get("created") or meta.get("created", "")
+        )
+        ops.append(op)
+    by = (meta.get("participants") or [fallback])[0]
+    at = meta.get("created") or ""
+    head = [
+        {"op": "set_meta", "key": k, "value": v, "by": by, "at": at}
+        for k, v in meta.items()
+        if k not in ("topic", "created")
+    ]
+    return _replayed(ConceptMap(author=author), [*head, *ops], meta.get("created"))
+
+
+def _replayed(m: ConceptMap, ops: list[Op], created: Any) -> ConceptMap:
+    state = MapState()
+    for op in ops:
+        try:
+            # a JSON round trip copies the op (the caller's data stays untouched)
+            # and refuses what a map file could not hold
+            state.apply(json.loads(json.dumps(op)))
+        except (ConceptMapError, TypeError, ValueError) as exc:
+            name = op.get("id") or f"{op.get('key') or op.get('source')}"
+            raise InvalidValueError(f"cannot import {op['op']} {name!r}: {exc}") from None
+    if isinstance(created, str):
+        state.meta["created"] = created
+    m._state = state
+    return m
+
+
+def from_graph(graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap:
+    """A new map from any networkx graph; ``graph`` is left exactly as it was.
+
+    A node's ``label`` (else its id) and ``kind`` (else ``concept``) are used,
+    and an edge's ``relation`` (else ``relates_to``) and ``phrase``.
+    """
+    nodes = [
+        {
+            **{k: v for k, v in a.items() if k in (*_NODE_OPTIONAL, "kind", "author", "created")},
+            "id": str(n),
+            "label": str(a.get("label", n)),
+        }
+        for n, a in graph.nodes(data=True)
+    ]
+    edges = [
+        {
+            "source": str(u),
+            "target": str(v),
+            **{k: a[k] for k in ("relation", "phrase", "author", "created") if k in a},
+        }
+        for u, v, a in graph.edges(data=True)
+    ]
+    return from_node_link(
+        {"graph": dict(graph.graph), "nodes": nodes, "edges": edges}, author=author
+    )
+
+
+def write_json(m: ConceptMap, path: str | os.PathLike[str]) -> None:
+    """Write :func:`node_link_data` to ``path`` (UTF-8, indented, key order kept)."""
+    text = json.dumps(node_link_data(m), ensure_ascii=False, indent=1)
+    try:
+        Path(path).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+
+
+def read_json(path: str | os.PathLike[str], *, author: str | None = None) -> ConceptMap:
+    """Read a map written by :func:`write_json` (as a new in-memory map)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MapFileError(path, f"cannot be read: {exc.strerror}") from None
+    except (ValueError, RecursionError) as exc:
+        raise MapFileError(path, f"is not JSON ({exc})") from None
+    try:
+        return from_node_link(data, author=author)
+    except ConceptMapError as exc:
+        raise MapFileError(path, str(exc)) from None

@@ -1,0 +1,213 @@
+"""Turning requests ("declare this node", "link these two") into operations.
+
+A :class:`Plan` is computed against the current state plus what it has planned
+so far, and changes nothing until the caller commits its ``ops``. That is what
+makes a quick-entry cell all-or-nothing and re-running it a no-op: a request
+the map already satisfies plans no operation at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import InvalidValueError, NodeNotFoundError, TopicError
+from .schema import (
+    DEFAULT_RELATION,
+    clean_label,
+    clean_notes,
+    clean_phrase,
+    label_key,
+    normalize_kind,
+    normalize_relation,
+    slugify,
+)
+from .state import MapState, Op, edge_key
+
+
+def parse_relation(relation: str, phrase: str = "") -> tuple[str, str]:
+    """Split a relation argument into ``(relation, phrase)``.
+
+    A relation written in double quotes is a free linking phrase.
+
+    >>> parse_relation('"is stored in"')
+    ('relates_to', 'is stored in')
+    """
+    text = relation.strip() if isinstance(relation, str) else relation
+    if isinstance(text, str) and len(text) >= 2 and text[0] == text[-1] == '"':
+        phrase, text = text[1:-1], DEFAULT_RELATION
+    name = normalize_relation(text or DEFAULT_RELATION)
+    phrase = clean_phrase(phrase)
+    if phrase and name != DEFAULT_RELATION:
+        raise InvalidValueError(
+            f"a linking phrase goes with {DEFAULT_RELATION!r}, not {name!r} ({phrase!r})"
+        )
+    return name, phrase
+
+
+@dataclass
+class Plan:
+    """Operations planned against ``state``, all stamped with one author and time."""
+
+    state: MapState
+    author: str
+    at: str
+    ops: list[Op] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    implicit: list[str] = field(default_factory=list)
+    _pending: dict[str, Op] = field(default_factory=dict)  # label key -> add_node op
+    _pending_ids: set[str] = field(default_factory=set)
+    _pending_edges: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def _op(self, name: str, **fields: Any) -> Op:
+        op: Op = {"op": name, **fields, "by": self.author, "at": self.at}
+        self.ops.append(op)
+        return op
+
+    def find(self, label: str) -> str | None:
+        """The id of the node ``label`` names, planned or existing, else None."""
+        key = label_key(label)
+        pending = self._pending.get(key)
+        if pending is not None:
+            return str(pending["id"])
+        return self.state.index.get(key)
+
+    def _topic(self) -> str | None:
+        for op in self._pending.values():
+            if op["kind"] == "topic":
+                return str(op["id"])
+        return self.state.topic_id
+
+    def _new_id(self, label: str) -> str:
+        base = slugify(label)
+        candidate, n = base, 1
+        while candidate in self.state.graph or candidate in self._pending_ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def declare(
+        self,
+        label: str,
+        kind: str = "concept",
+        *,
+        notes: str | None = None,
+        tags: list[str] | None = None,
+        url: str | None = None,
+    ) -> str:
+        """Make sure a node ``label`` exists with this kind (and notes, if given)."""
+        label, kind = clean_label(label), normalize_kind(kind)
+        wanted: dict[str, Any] = {"kind": kind}
+        if notes is not None:
+            wanted["notes"] = clean_notes(notes)
+        if tags is not None:
+            wanted["tags"] = [clean_label(t) for t in tags]
+        if url is not None:
+            wanted["url"] = clean_label(url)
+        key = label_key(label)
+        if key in self._pending:
+            op = self._pending[key]
+            self._check_topic(op["id"], op["label"], op["kind"], kind)
+            op.update(wanted)
+            return str(op["id"])
+        node = self.state.index.get(key)
+        if node is None:
+            self._check_topic(None, label, None, kind)
+            node = self._new_id(label)
+            op = self._op("add_node", id=node, label=label, **wanted)
+            self._pending[key] = op
+            self._pending_ids.add(node)
+            self.created.append(node)
+            return node
+        self._update(node, wanted)
+        return node
+
+    def ref(self, label: str) -> str:
+        """The id of the node a label (any case) or an id names; raise if none."""
+        if not isinstance(label, str):
+            raise NodeNotFoundError(f"a node is named by its label, not {label!r}")
+        node = self.find(label)
+        if node is None and label in self.state.graph:
+            node = label
+        if node is None:
+            raise NodeNotFoundError(f"no node is labelled {label!r}")
+        return node
+
+    def update(self, node: str, fields: dict[str, Any]) -> None:
+        """Change an existing node's label, kind, notes, tags or url."""
+        unknown = sorted(set(fields) - {"label", "kind", "notes", "tags", "url"})
+        if unknown:
+            raise InvalidValueError(
+                f"cannot update {', '.join(map(repr, unknown))} "
+                "(a node has a label, kind, notes, tags and url)"
+            )
+        wanted = dict(fields)
+        if "label" in wanted:
+            wanted["label"] = clean_label(wanted["label"])
+            other = self.find(wanted["label"])
+            if other is not None and other != node:
+                raise InvalidValueError(f"a node labelled {wanted['label']!r} exists already")
+        if "kind" in wanted:
+            wanted["kind"] = normalize_kind(wanted["kind"])
+        if wanted.get("notes") is not None:
+            wanted["notes"] = clean_notes(wanted["notes"])
+        if wanted.get("tags") is not None:
+            wanted["tags"] = [clean_label(t) for t in wanted["tags"]]
+        if wanted.get("url") is not None:
+            wanted["url"] = clean_label(wanted["url"])
+        self._update(node, {k: v for k, v in wanted.items() if v is not None})
+
+    def _update(self, node: str, wanted: dict[str, Any]) -> None:
+        attrs = self.state.graph.nodes[node]
+        changes = {k: v for k, v in wanted.items() if attrs.get(k) != v}
+        if changes:
+            self._check_topic(
+                node, attrs["label"], attrs["kind"], changes.get("kind", attrs["kind"])
+            )
+            self._op("update_node", id=node, **changes)
+
+    def _check_topic(self, node: str | None, label: str, old: str | None, new: str) -> None:
+        topic = self._topic()
+        if new == "topic" and topic is not None and topic != node:
+            current = self._label(topic)
+            raise TopicError(
+                f"the map's topic is already {current!r}; a map has one topic, so "
+                f"{label!r} cannot be one too (rename the topic instead)"
+            )
+        if old == "topic" and new != "topic":
+            raise TopicError(f"{label!r} is the map's topic and cannot become a {new}")
+
+    def _label(self, node: str) -> str:
+        for op in self._pending.values():
+            if op["id"] == node:
+                return str(op["label"])
+        return str(self.state.graph.nodes[node]["label"])
+
+    def resolve(self, label: str) -> str:
+        """The node a label (or id) names; a new ``concept`` if it names none yet."""
+        node = self.find(clean_label(label))
+        if node is None and label in self.state.graph:
+            node = label
+        if node is not None:
+            return node
+        node = self.declare(label, "concept")
+        self.implicit.append(node)
+        return node
+
+    def link(
+        self, source: str, relation: str, target: str, phrase: str = ""
+    ) -> tuple[str, str, str]:
+        """Make sure the link exists between two labels; returns ``(source, target, key)``."""
+        relation, phrase = parse_relation(relation, phrase)
+        return self.connect(self.resolve(source), relation, self.resolve(target), phrase)
+
+    def connect(self, u: str, relation: str, v: str, phrase: str = "") -> tuple[str, str, str]:
+        """Make sure the link exists between two node ids (relation already checked)."""
+        key = edge_key(relation, phrase)
+        if not self.state.graph.has_edge(u, v, key) and (u, v, key) not in self._pending_edges:
+            fields: dict[str, Any] = {"source": u, "target": v, "relation": relation}
+            if phrase:
+                fields["phrase"] = phrase
+            self._op("add_edge", **fields)
+            self._pending_edges.add((u, v, key))
+        return u, v, key

@@ -1,0 +1,178 @@
+"""The vocabulary of a map: node kinds, relations, and what makes a good label.
+
+Everything here is pure: it checks and normalises values and says, in a plain
+sentence, what was expected when a value is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from .errors import InvalidValueError
+
+#: Node kinds, in the order an RFC reads them. Each maps to its meaning.
+KINDS: dict[str, str] = {
+    "topic": "the session's subject; exactly one",
+    "concept": "a term, component, mechanism",
+    "obstacle": "a problem or difficulty",
+    "requirement": "a goal or constraint a solution must meet",
+    "proposal": "a candidate solution",
+    "decision": "what the group settled on",
+    "shortcoming": "a known drawback or risk of a proposal",
+    "question": "an open question",
+    "action": "a next step",
+    "related": "a related topic (often another session)",
+    "reference": "a link, paper, issue, talk",
+}
+
+#: Short words people type for a kind during a session.
+KIND_ALIASES: dict[str, str] = {
+    "problem": "obstacle",
+    "goal": "requirement",
+    "constraint": "requirement",
+    "idea": "proposal",
+    "solution": "proposal",
+    "risk": "shortcoming",
+    "drawback": "shortcoming",
+    "todo": "action",
+    "ref": "reference",
+}
+
+#: Typed relations. A free linking phrase is stored with ``relates_to``.
+RELATIONS: dict[str, str] = {
+    "relates_to": "a general link (the default)",
+    "part_of": "the source is a part of the target",
+    "depends_on": "the source needs the target",
+    "blocks": "the source prevents the target",
+    "addresses": "a proposal or decision that tackles an obstacle or requirement",
+    "alternative_to": "two proposals for the same problem",
+    "raises": "the source brings up a question or obstacle",
+    "answers": "the source answers a question",
+    "chooses": "a decision picks a proposal",
+    "rejects": "a decision turns a proposal down",
+    "drawback_of": "a shortcoming of a proposal",
+    "cites": "the source refers to a reference",
+}
+
+DEFAULT_RELATION = "relates_to"
+
+#: Longer labels are almost always a paste gone wrong; notes hold long text.
+MAX_LABEL_LENGTH = 300
+MAX_ID_LENGTH = 60
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NOTES_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def suggest(value: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
+    close = difflib.get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _choice_error(what: str, value: str, choices: Iterable[str]) -> InvalidValueError:
+    names = list(choices)
+    return InvalidValueError(
+        f"unknown {what} {value!r}{suggest(value, names)} (valid {what}s: {', '.join(names)})"
+    )
+
+
+def normalize_kind(kind: str) -> str:
+    """Return the canonical kind for ``kind`` (case-insensitive, aliases allowed).
+
+    >>> normalize_kind("Obstacle"), normalize_kind("risk")
+    ('obstacle', 'shortcoming')
+    """
+    if not isinstance(kind, str):
+        raise InvalidValueError(f"a kind must be a string, not {type(kind).__name__}")
+    name = kind.strip().lower()
+    if name in KINDS:
+        return name
+    if name in KIND_ALIASES:
+        return KIND_ALIASES[name]
+    raise _choice_error("kind", kind, KINDS)
+
+
+def normalize_relation(relation: str) -> str:
+    """Return the canonical relation name; ``-`` and spaces count as ``_``.
+
+    >>> normalize_relation("depends-on")
+    'depends_on'
+    """
+    if not isinstance(relation, str):
+        raise InvalidValueError(f"a relation must be a string, not {type(relation).__name__}")
+    name = re.sub(r"[\s-]+", "_", relation.strip().lower())
+    if name in RELATIONS:
+        return name
+    raise _choice_error("relation", relation, RELATIONS)
+
+
+def clean_label(label: str) -> str:
+    """Return ``label`` with its white space folded, or raise if it is unusable.
+
+    >>> clean_label("  Web   Locks API ")
+    'Web Locks API'
+    """
+    if not isinstance(label, str):
+        raise InvalidValueError(f"a label must be a string, not {type(label).__name__}")
+    bad = _CONTROL.search(label.replace("\t", " ").replace("\n", " ").replace("\r", " "))
+    if bad:
+        raise InvalidValueError(
+            f"label {_preview(label)} contains the control character U+{ord(bad.group()):04X}"
+        )
+    text = " ".join(label.split())
+    if not text:
+        raise InvalidValueError("a label cannot be empty")
+    if len(text) > MAX_LABEL_LENGTH:
+        raise InvalidValueError(
+            f"label {_preview(text)} is {len(text)} characters long; labels are at most "
+            f"{MAX_LABEL_LENGTH} (put longer text in the notes)"
+        )
+    return text
+
+
+def clean_phrase(phrase: str) -> str:
+    """Return a linking phrase with folded white space ('' for none)."""
+    if not isinstance(phrase, str):
+        raise InvalidValueError(f"a phrase must be a string, not {type(phrase).__name__}")
+    if not phrase.strip():
+        return ""
+    return clean_label(phrase)
+
+
+def clean_notes(notes: str) -> str:
+    """Return notes without trailing white space; tabs and newlines are kept."""
+    if not isinstance(notes, str):
+        raise InvalidValueError(f"notes must be a string, not {type(notes).__name__}")
+    bad = _NOTES_CONTROL.search(notes)
+    if bad:
+        raise InvalidValueError(f"notes contain the control character U+{ord(bad.group()):04X}")
+    return "\n".join(line.rstrip() for line in notes.strip().splitlines())
+
+
+def label_key(label: str) -> str:
+    """The form two labels share when they name the same node.
+
+    >>> label_key("Web  locks API") == label_key("web locks api")
+    True
+    """
+    return unicodedata.normalize("NFC", " ".join(label.split())).casefold()
+
+
+def slugify(label: str) -> str:
+    """A stable, readable id for a label: lower case words joined by ``-``.
+
+    >>> slugify("One lock per datastore (Web Locks API)")
+    'one-lock-per-datastore-web-locks-api'
+    """
+    text = unicodedata.normalize("NFKC", label).casefold()
+    slug = _NOT_WORD.sub("-", text).strip("-")[:MAX_ID_LENGTH].rstrip("-")
+    return slug or "node"
+
+
+def _preview(text: str, width: int = 40) -> str:
+    return repr(text if len(text) <= width else text[: width - 1] + "…")

@@ -1,0 +1,214 @@
+"""The replay engine: applying operations to a graph.
+
+A map's state is a networkx ``MultiDiGraph`` plus an index from label keys to
+node ids. Operations are plain dicts, exactly as they are stored in a map file
+(see :mod:`conceptmap.store`); :meth:`MapState.apply` checks one and applies it.
+It is the only code that changes the graph, so the file and the memory always
+agree on what an operation means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+
+from .errors import ConceptMapError
+from .schema import KINDS, RELATIONS, clean_label, clean_notes, clean_phrase, label_key
+
+Op = dict[str, Any]
+
+NODE_FIELDS = ("label", "kind", "notes", "tags", "url")
+OP_NAMES = ("add_node", "update_node", "remove_node", "add_edge", "remove_edge", "set_meta")
+
+
+class BadOperation(ConceptMapError):
+    """An operation that is not well formed: the file holds something foreign."""
+
+
+class SkippedOperation(ConceptMapError):
+    """A well-formed operation that does not fit the state (a dangling edge, ...)."""
+
+
+def edge_key(relation: str, phrase: str) -> str:
+    """The key of an edge among the edges between the same two nodes.
+
+    >>> edge_key("depends_on", ""), edge_key("relates_to", "Is stored in")
+    ('depends_on', 'relates_to:is stored in')
+    """
+    return f"{relation}:{label_key(phrase)}" if phrase else relation
+
+
+def _str(op: Op, name: str) -> str:
+    value = op.get(name)
+    if not isinstance(value, str):
+        raise BadOperation(f"{op.get('op')} needs a text field {name!r}, got {value!r}")
+    return value
+
+
+def _node_fields(op: Op) -> dict[str, Any]:
+    """The node attributes an add/update operation sets, checked."""
+    fields: dict[str, Any] = {}
+    for name in NODE_FIELDS:
+        if name not in op:
+            continue
+        value = op[name]
+        try:
+            if name == "label":
+                fields[name] = clean_label(value)
+            elif name == "kind":
+                if value not in KINDS:
+                    raise BadOperation(f"unknown kind {value!r}")
+                fields[name] = value
+            elif name == "notes":
+                fields[name] = clean_notes(value)
+            elif name == "tags":
+                if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+                    raise BadOperation(f"tags must be a list of strings, got {value!r}")
+                fields[name] = list(value)
+            elif not isinstance(value, str):
+                raise BadOperation(f"url must be text, got {value!r}")
+            else:
+                fields[name] = value
+        except BadOperation:
+            raise
+        except ConceptMapError as exc:
+            raise BadOperation(str(exc)) from None
+    return fields
+
+
+class MapState:
+    """A graph, its label index and its metadata, changed only by operations."""
+
+    def __init__(self) -> None:
+        self.graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        self.meta: dict[str, Any] = self.graph.graph
+        self.meta["topic"] = None
+        self.meta["participants"] = []
+        self.index: dict[str, str] = {}
+        self.topic_id: str | None = None
+        self.history: list[Op] = []
+        self._dispatch: dict[str, Callable[[Op], None]] = {
+            "add_node": self._add_node,
+            "update_node": self._update_node,
+            "remove_node": self._remove_node,
+            "add_edge": self._add_edge,
+            "remove_edge": self._remove_edge,
+            "set_meta": self._set_meta,
+        }
+
+    # -- applying -----------------------------------------------------------
+    def apply(self, op: Op) -> None:
+        """Check ``op`` and apply it; raise without changing anything if it is bad."""
+        if not isinstance(op, dict):
+            raise BadOperation(f"expected an operation object, got {type(op).__name__}")
+        handler = self._dispatch.get(op.get("op"))  # type: ignore[arg-type]
+        if handler is None:
+            raise BadOperation(
+                f"unknown operation {op.get('op')!r} (expected one of {', '.join(OP_NAMES)})"
+            )
+        by = _str(op, "by")
+        _str(op, "at")
+        handler(op)
+        self.history.append(op)
+        if by not in self.meta["participants"]:
+            self.meta["participants"].append(by)
+
+    def _node_id(self, op: Op, name: str = "id") -> str:
+        node = _str(op, name)
+        if node not in self.graph:
+            raise SkippedOperation(f"{op['op']} refers to the missing node {node!r}")
+        return node
+
+    def _add_node(self, op: Op) -> None:
+        node = _str(op, "id")
+        fields = _node_fields(op)
+        if "label" not in fields or "kind" not in fields:
+            raise BadOperation("add_node needs a label and a kind")
+        if node in self.graph:
+            raise SkippedOperation(f"node {node!r} exists already")
+        key = label_key(fields["label"])
+        if key in self.index:
+            raise SkippedOperation(f"a node labelled {fields['label']!r} exists already")
+        if fields["kind"] == "topic" and self.topic_id is not None:
+            raise SkippedOperation(f"the map has a topic already ({self.topic_id!r})")
+        fields.setdefault("notes", "")
+        fields["author"] = op["by"]
+        fields["created"] = op["at"]
+        if isinstance(op.get("updated"), str):
+            fields["updated"] = op["updated"]
+        self.graph.add_node(node, **fields)
+        self.index[key] = node
+        if fields["kind"] == "topic":
+            self._set_topic(node)
+
+    def _update_node(self, op: Op) -> None:
+        node = self._node_id(op)
+        fields = _node_fields(op)
+        attrs = self.graph.nodes[node]
+        if "label" in fields:
+            new_key, old_key = label_key(fields["label"]), label_key(attrs["label"])
+            if new_key != old_key and new_key in self.index:
+                raise SkippedOperation(f"a node labelled {fields['label']!r} exists already")
+        if "kind" in fields and fields["kind"] != attrs["kind"]:
+            if fields["kind"] == "topic" and self.topic_id is not None:
+                raise SkippedOperation(f"the map has a topic already ({self.topic_id!r})")
+            if attrs["kind"] == "topic":
+                self._set_topic(None)
+        if "label" in fields:
+            del self.index[label_key(attrs["label"])]
+            self.index[label_key(fields["label"])] = node
+        attrs.update(fields)
+        attrs["updated"] = op["at"]
+        if attrs["kind"] == "topic":
+            self._set_topic(node)
+
+    def _remove_node(self, op: Op) -> None:
+        node = self._node_id(op)
+        attrs = self.graph.nodes[node]
+        del self.index[label_key(attrs["label"])]
+        if attrs["kind"] == "topic":
+            self._set_topic(None)
+        self.graph.remove_node(node)
+
+    def _add_edge(self, op: Op) -> None:
+        source = self._node_id(op, "source")
+        target = self._node_id(op, "target")
+        relation = _str(op, "relation")
+        if relation not in RELATIONS:
+            raise BadOperation(f"unknown relation {relation!r}")
+        try:
+            phrase = clean_phrase(op.get("phrase", ""))
+        except ConceptMapError as exc:
+            raise BadOperation(str(exc)) from None
+        key = edge_key(relation, phrase)
+        if self.graph.has_edge(source, target, key):
+            raise SkippedOperation(f"the edge {source} -{key}-> {target} exists already")
+        self.graph.add_edge(
+            source, target, key, relation=relation, phrase=phrase, author=op["by"], created=op["at"]
+        )
+
+    def _remove_edge(self, op: Op) -> None:
+        source, target, key = _str(op, "source"), _str(op, "target"), _str(op, "key")
+        if not self.graph.has_edge(source, target, key):
+            raise SkippedOperation(f"there is no edge {source} -{key}-> {target} to remove")
+        self.graph.remove_edge(source, target, key)
+
+    def _set_meta(self, op: Op) -> None:
+        key = _str(op, "key")
+        if key == "topic":
+            raise BadOperation("the topic is set by the topic node, not by set_meta")
+        if "value" not in op:
+            raise BadOperation("set_meta needs a value")
+        value = op["value"]
+        if key == "participants":
+            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+                raise BadOperation(f"participants must be a list of names, got {value!r}")
+            # people who already added something stay participants
+            value = list(dict.fromkeys([*value, *self.meta["participants"]]))
+        self.meta[key] = value
+
+    def _set_topic(self, node: str | None) -> None:
+        self.topic_id = node
+        self.meta["topic"] = self.graph.nodes[node]["label"] if node is not None else None

@@ -1,0 +1,261 @@
+"""The map file: an append-only log of JSON lines, shared under a file lock.
+
+Line 1 is a header (``{"format": "conceptmap", "version": 1, ...}``); every
+other line is one operation (see :mod:`conceptmap.state`). Writers append
+whole lines in one ``write`` while holding ``<file>.lock``, so several
+processes can share one map. A reader keeps the byte offset it has consumed
+and re-reads only what was appended since, after a cheap ``stat``.
+
+What the store never does: rewrite a line it could not read. A torn last line
+(a writer killed mid-append) is reported and left in place; the next append
+starts on a fresh line after it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from .errors import FormatVersionError, MapFileError
+
+FORMAT = "conceptmap"
+VERSION = 1
+LOCK_TIMEOUT = 30.0
+
+
+@dataclass
+class Batch:
+    """What a read found: operations with their line numbers, and problems."""
+
+    ops: list[tuple[int, Any]] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    header: dict[str, Any] | None = None
+    reset: bool = False
+
+
+def encode(obj: dict[str, Any]) -> bytes:
+    """One log line: compact JSON, non-ASCII kept readable, newline-terminated."""
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def check_header(path: Path, obj: Any) -> dict[str, Any]:
+    """Return the header object, or raise a clear error if it is not one."""
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+        raise MapFileError(path, "is not a conceptmap map (line 1 is not its header)", 1)
+    version = obj.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise MapFileError(path, f"the header has no valid format version ({version!r})", 1)
+    if version > VERSION:
+        raise FormatVersionError(
+            path,
+            f"was written in format version {version}; this conceptmap reads up to "
+            f"version {VERSION} (upgrade conceptmap to open it)",
+            1,
+        )
+    return obj
+
+
+class LogStore:
+    """Reads and appends one map file; it knows nothing of what operations mean."""
+
+    def __init__(self, path: str | os.PathLike[str], *, durable: bool = True) -> None:
+        self.path = Path(path)
+        self.durable = durable
+        self._lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
+        self._offset = 0  # bytes consumed: always the end of a complete line
+        self._lines = 0  # lines consumed
+        self._stamp: tuple[int, int, int, int] | None = None
+        self._torn_reported: int | None = None
+
+    # -- locking and change detection --------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the map's file lock (re-entrant within this store)."""
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise MapFileError(
+                self.path, f"could not get its lock {self._lock.lock_file!r} in {LOCK_TIMEOUT:g} s"
+            ) from None
+        except OSError as exc:
+            raise MapFileError(self.path, f"cannot create its lock file: {exc.strerror}") from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _stat(self) -> os.stat_result:
+        try:
+            return os.stat(self.path)
+        except FileNotFoundError:
+            raise MapFileError(self.path, "does not exist") from None
+        except OSError as exc:
+            raise MapFileError(self.path, f"cannot be read: {exc.strerror}") from None
+
+    @staticmethod
+    def _stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def exists(self) -> bool:
+        """True if the file exists and is not empty (an empty file is a map not yet begun)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise MapFileError(self.path, f"cannot be read: {exc.strerror}") from None
+        if not stat.S_ISREG(st.st_mode):
+            raise MapFileError(self.path, "is not a regular file")
+        return st.st_size > 0
+
+    def rewind(self) -> None:
+        """Forget what was read, so the next read starts at line 1."""
+        self._offset = self._lines = 0
+        self._stamp = self._torn_reported = None
+
+    def changed(self) -> bool:
+        """True if the file may hold lines not read yet (one ``stat``, no read)."""
+        return self._stamp != self._stamp_of(self._stat())
+
+    # -- reading -------------------------------------------------------------
+    def read_new(self) -> Batch:
+        """Read the lines appended since the last read (call with the lock held)."""
+        st = self._stat()
+        batch = Batch()
+        if self._stamp is not None and (
+            (st.st_dev, st.st_ino) != self._stamp[:2] or st.st_size < self._offset
+        ):
+            # replaced (compacted) or truncated by someone else: start over
+            self._offset = self._lines = 0
+            self._torn_reported = None
+            batch.reset = True
+        if st.st_size == 0:
+            raise MapFileError(self.path, "is empty, not a conceptmap map")
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self._offset)
+                data = f.read()
+        except IsADirectoryError:
+            raise MapFileError(self.path, "is a directory, not a map file") from None
+        except OSError as exc:
+            raise MapFileError(self.path, f"cannot be read: {exc.strerror}") from None
+        end = data.rfind(b"\n") + 1
+        number = self._lines
+        for raw in data[:end].split(b"\n")[:-1]:
+            number += 1
+            self._parse_line(number, raw, batch)
+        if end < len(data):
+            self._torn_tail(number + 1, data[end:], batch)
+        self._offset += end
+        self._lines = number
+        self._stamp = self._stamp_of(st)
+        return batch
+
+    def _parse_line(self, number: int, raw: bytes, batch: Batch) -> None:
+        if number == 1:
+            try:
+                obj = json.loads(raw)
+            except (ValueError, RecursionError):
+                raise MapFileError(
+                    self.path, "is not a conceptmap map (line 1 is not JSON)", 1
+                ) from None
+            batch.header = check_header(self.path, obj)
+            return
+        if not raw.strip():
+            return
+        try:
+            batch.ops.append((number, json.loads(raw)))
+        except (ValueError, RecursionError):
+            batch.problems.append((number, "is not a complete JSON line (a torn write?); skipped"))
+
+    def _torn_tail(self, number: int, tail: bytes, batch: Batch) -> None:
+        if number == 1:
+            raise MapFileError(self.path, "is not a conceptmap map (its first line is incomplete)")
+        if self._torn_reported != self._offset:
+            self._torn_reported = self._offset
+            batch.problems.append(
+                (
+                    number,
+                    f"is incomplete ({len(tail)} bytes with no newline: a torn write); skipped",
+                )
+            )
+
+    # -- writing -------------------------------------------------------------
+    def append(self, records: Sequence[dict[str, Any]]) -> None:
+        """Append records as lines in one write (call with the lock held, after a read)."""
+        data = b"".join(encode(r) for r in records)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        except OSError as exc:
+            raise MapFileError(self.path, f"cannot be written: {exc.strerror}") from None
+        try:
+            size = os.fstat(fd).st_size
+            if size > self._offset:
+                # a torn tail: finish its line so ours start clean; its bytes stay
+                data = b"\n" + data
+                self._lines += 1
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if self.durable:
+                os.fsync(fd)
+            st = os.fstat(fd)
+        except OSError as exc:
+            raise MapFileError(self.path, f"could not be appended to: {exc.strerror}") from None
+        finally:
+            os.close(fd)
+        self._offset = st.st_size
+        self._lines += len(records)
+        self._stamp = self._stamp_of(st)
+
+    def write_new(self, records: Sequence[dict[str, Any]], *, replace: bool = False) -> None:
+        """Write a whole file atomically: temp file, fsync, rename (lock held).
+
+        Without ``replace``, an existing non-empty file is an error and is left alone.
+        """
+        if not replace and self.exists():
+            raise MapFileError(self.path, "exists already")
+        data = b"".join(encode(r) for r in records)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        except OSError as exc:
+            raise MapFileError(self.path, f"cannot be written: {exc.strerror}") from None
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise MapFileError(self.path, f"cannot be written: {exc.strerror}") from None
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._fsync_dir()
+        st = os.stat(self.path)
+        self._offset, self._lines = st.st_size, len(records)
+        self._stamp = self._stamp_of(st)
+        self._torn_reported = None
+
+    def _fsync_dir(self) -> None:
+        try:
+            fd = os.open(self.path.parent, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass  # some file systems cannot sync a directory; the rename stands
+        finally:
+            os.close(fd)
