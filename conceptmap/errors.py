@@ -17,9 +17,9 @@ operation) are :class:`MapFileWarning`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-import os
 
 
 class ConceptMapError(Exception):
@@ -47,9 +47,7 @@ class MapFileError(ConceptMapError):
     The message names the file and, where there is one, the line.
     """
 
-    def __init__(
-        self, path: str | os.PathLike[str], message: str, line: int | None = None
-    ) -> None:
+    def __init__(self, path: str | os.PathLike[str], message: str, line: int | None = None) -> None:
         self.path = str(path)
         self.line = line
         self.reason = message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import warnings
 from collections import Counter
@@ -313,6 +314,10 @@ class ConceptMap(KindShortcuts):
         """Set map-level metadata (``participants``, ``date``, ``source``, ...)."""
         if key in ("topic", "created"):
             raise InvalidValueError(f"{key!r} is not set by set_meta (rename the topic node)")
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            raise InvalidValueError(f"metadata must be JSON data; {key!r} is {value!r}") from None
 
         def build(plan: Plan) -> None:
             if self._state.meta.get(key) != value:

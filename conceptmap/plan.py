@@ -45,6 +45,22 @@ def parse_relation(relation: str, phrase: str = "") -> tuple[str, str]:
     return name, phrase
 
 
+def clean_fields(
+    notes: str | None = None, tags: list[str] | None = None, url: str | None = None
+) -> dict[str, Any]:
+    """The optional node fields that were given, checked and normalised."""
+    fields: dict[str, Any] = {}
+    if notes is not None:
+        fields["notes"] = clean_notes(notes)
+    if tags is not None:
+        if not isinstance(tags, list | tuple):
+            raise InvalidValueError(f"tags must be a list of words, not {tags!r}")
+        fields["tags"] = [clean_label(t) for t in tags]
+    if url is not None:
+        fields["url"] = clean_label(url)
+    return fields
+
+
 @dataclass
 class Plan:
     """Operations planned against ``state``, all stamped with one author and time."""
@@ -97,13 +113,7 @@ class Plan:
     ) -> str:
         """Make sure a node ``label`` exists with this kind (and notes, if given)."""
         label, kind = clean_label(label), normalize_kind(kind)
-        wanted: dict[str, Any] = {"kind": kind}
-        if notes is not None:
-            wanted["notes"] = clean_notes(notes)
-        if tags is not None:
-            wanted["tags"] = [clean_label(t) for t in tags]
-        if url is not None:
-            wanted["url"] = clean_label(url)
+        wanted = {"kind": kind, **clean_fields(notes=notes, tags=tags, url=url)}
         key = label_key(label)
         if key in self._pending:
             op = self._pending[key]
@@ -146,15 +156,13 @@ class Plan:
             wanted["label"] = clean_label(wanted["label"])
             other = self.find(wanted["label"])
             if other is not None and other != node:
-                raise InvalidValueError(f"a node labelled {wanted['label']!r} exists already")
+                raise InvalidValueError(
+                    f"cannot rename to {wanted['label']!r}: a node labelled "
+                    f"{self._label(other)!r} exists already"
+                )
         if "kind" in wanted:
             wanted["kind"] = normalize_kind(wanted["kind"])
-        if wanted.get("notes") is not None:
-            wanted["notes"] = clean_notes(wanted["notes"])
-        if wanted.get("tags") is not None:
-            wanted["tags"] = [clean_label(t) for t in wanted["tags"]]
-        if wanted.get("url") is not None:
-            wanted["url"] = clean_label(wanted["url"])
+        wanted.update(clean_fields(**{k: wanted.pop(k, None) for k in ("notes", "tags", "url")}))
         self._update(node, {k: v for k, v in wanted.items() if v is not None})
 
     def _update(self, node: str, wanted: dict[str, Any]) -> None:

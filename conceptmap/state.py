@@ -58,7 +58,7 @@ def _node_fields(op: Op) -> dict[str, Any]:
             if name == "label":
                 fields[name] = clean_label(value)
             elif name == "kind":
-                if value not in KINDS:
+                if not isinstance(value, str) or value not in KINDS:
                     raise BadOperation(f"unknown kind {value!r}")
                 fields[name] = value
             elif name == "notes":
@@ -103,7 +103,8 @@ class MapState:
         """Check ``op`` and apply it; raise without changing anything if it is bad."""
         if not isinstance(op, dict):
             raise BadOperation(f"expected an operation object, got {type(op).__name__}")
-        handler = self._dispatch.get(op.get("op"))  # type: ignore[arg-type]
+        name = op.get("op")
+        handler = self._dispatch.get(name) if isinstance(name, str) else None
         if handler is None:
             raise BadOperation(
                 f"unknown operation {op.get('op')!r} (expected one of {', '.join(OP_NAMES)})"

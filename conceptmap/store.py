@@ -17,6 +17,7 @@ import json
 import os
 import stat
 import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ class LogStore:
         self._lines = 0  # lines consumed
         self._stamp: tuple[int, int, int, int] | None = None
         self._torn_reported: int | None = None
+        self._head = b""  # the header line as read: tells this file from a replacement
 
     # -- locking and change detection --------------------------------------
     @contextmanager
@@ -121,6 +123,7 @@ class LogStore:
         """Forget what was read, so the next read starts at line 1."""
         self._offset = self._lines = 0
         self._stamp = self._torn_reported = None
+        self._head = b""
 
     def changed(self) -> bool:
         """True if the file may hold lines not read yet (one ``stat``, no read)."""
@@ -131,17 +134,17 @@ class LogStore:
         """Read the lines appended since the last read (call with the lock held)."""
         st = self._stat()
         batch = Batch()
-        if self._stamp is not None and (
-            (st.st_dev, st.st_ino) != self._stamp[:2] or st.st_size < self._offset
-        ):
-            # replaced (compacted) or truncated by someone else: start over
-            self._offset = self._lines = 0
-            self._torn_reported = None
-            batch.reset = True
         if st.st_size == 0:
             raise MapFileError(self.path, "is empty, not a conceptmap map")
         try:
             with open(self.path, "rb") as f:
+                if self._offset and (
+                    st.st_size < self._offset or f.read(len(self._head)) != self._head
+                ):
+                    # replaced (compacted) or truncated by someone else: start over.
+                    # The header's file_id tells a new file even if it got the old inode.
+                    self.rewind()
+                    batch.reset = True
                 f.seek(self._offset)
                 data = f.read()
         except IsADirectoryError:
@@ -169,6 +172,7 @@ class LogStore:
                     self.path, "is not a conceptmap map (line 1 is not JSON)", 1
                 ) from None
             batch.header = check_header(self.path, obj)
+            self._head = raw + b"\n"
             return
         if not raw.strip():
             return
@@ -224,7 +228,8 @@ class LogStore:
         """
         if not replace and self.exists():
             raise MapFileError(self.path, "exists already")
-        data = b"".join(encode(r) for r in records)
+        head = encode({**records[0], "file_id": uuid.uuid4().hex})
+        data = head + b"".join(encode(r) for r in records[1:])
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
@@ -247,6 +252,7 @@ class LogStore:
         self._offset, self._lines = st.st_size, len(records)
         self._stamp = self._stamp_of(st)
         self._torn_reported = None
+        self._head = head
 
     def _fsync_dir(self) -> None:
         try:
