@@ -19,8 +19,9 @@ from .errors import (
     TopicError,
 )
 from .exports import export, import_map
-from .model import Change, ConceptMap
+from .model import ConceptMap
 from .nodelink import from_graph, from_node_link, node_link_data, read_json, write_json
+from .plan import Change
 from .quickentry import parse
 from .schema import KIND_ALIASES, KINDS, RELATIONS
 

@@ -8,6 +8,7 @@ the map already satisfies plans no operation at all.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,42 @@ from .schema import (
     slugify,
 )
 from .state import MapState, Op, edge_key
+
+_WORDS = {
+    "add_node": ("node added", "nodes added"),
+    "update_node": ("node updated", "nodes updated"),
+    "remove_node": ("node removed", "nodes removed"),
+    "add_edge": ("link added", "links added"),
+    "remove_edge": ("link removed", "links removed"),
+    "set_meta": ("metadata set", "metadata set"),
+}
+
+
+@dataclass
+class Change:
+    """What one call changed: the operations written and the nodes it created.
+
+    ``implicit`` lists the nodes created as concepts because a link named them.
+    """
+
+    ops: list[Op] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    implicit: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.ops)
+
+    def __str__(self) -> str:
+        if not self.ops:
+            return "nothing changed: the map already says all of this"
+        counts = Counter(op["op"] for op in self.ops)
+        parts = [f"{n} {_WORDS[name][n != 1]}" for name, n in counts.items()]
+        text = ", ".join(parts)
+        if self.implicit:
+            names = ", ".join(repr(self.labels.get(i, i)) for i in self.implicit)
+            text += f"; created as concepts because a link named them: {names}"
+        return text
 
 
 def parse_relation(relation: str, phrase: str = "") -> tuple[str, str]:

@@ -109,8 +109,10 @@ class MapState:
             raise BadOperation(
                 f"unknown operation {op.get('op')!r} (expected one of {', '.join(OP_NAMES)})"
             )
-        by = _str(op, "by")
-        _str(op, "at")
+        by = op.get("by")
+        if type(by) is not str or type(op.get("at")) is not str:  # a fast check: replay is hot
+            _str(op, "by")
+            _str(op, "at")
         handler(op)
         self.history.append(op)
         if by not in self.meta["participants"]:
@@ -174,19 +176,29 @@ class MapState:
         self.graph.remove_node(node)
 
     def _add_edge(self, op: Op) -> None:
-        source = self._node_id(op, "source")
-        target = self._node_id(op, "target")
-        relation = _str(op, "relation")
+        source, target, relation = op.get("source"), op.get("target"), op.get("relation")
+        if not isinstance(source, str) or not isinstance(target, str):
+            raise BadOperation(
+                f"add_edge needs a text source and target, got {source!r}, {target!r}"
+            )
+        if not isinstance(relation, str):
+            raise BadOperation(f"add_edge needs a text field 'relation', got {relation!r}")
+        graph = self.graph
+        for node in (source, target):
+            if node not in graph:
+                raise SkippedOperation(f"add_edge refers to the missing node {node!r}")
         if relation not in RELATIONS:
             raise BadOperation(f"unknown relation {relation!r}")
-        try:
-            phrase = clean_phrase(op.get("phrase", ""))
-        except ConceptMapError as exc:
-            raise BadOperation(str(exc)) from None
+        phrase = op.get("phrase", "")
+        if phrase:
+            try:
+                phrase = clean_phrase(phrase)
+            except ConceptMapError as exc:
+                raise BadOperation(str(exc)) from None
         key = edge_key(relation, phrase)
-        if self.graph.has_edge(source, target, key):
+        if graph.has_edge(source, target, key):
             raise SkippedOperation(f"the edge {source} -{key}-> {target} exists already")
-        self.graph.add_edge(
+        graph.add_edge(
             source, target, key, relation=relation, phrase=phrase, author=op["by"], created=op["at"]
         )
 

@@ -33,6 +33,24 @@ VERSION = 1
 LOCK_TIMEOUT = 30.0
 
 
+_DECODER = json.JSONDecoder()
+NOT_JSON = "is not a complete JSON line (a torn write?); skipped"
+# Ends a torn last line before the next append. Not just a newline: a line torn
+# right before its newline is complete JSON, and would come back to life.
+TORN_END = b"~\n"
+
+
+@dataclass
+class Chunk:
+    """Bytes read from the file: whole lines from ``first_line`` on, and what else was seen."""
+
+    first_line: int
+    body: bytes = b""
+    header: dict[str, Any] | None = None
+    reset: bool = False
+    torn: int = 0  # length of an incomplete last line not reported before
+
+
 @dataclass
 class Batch:
     """What a read found: operations with their line numbers, and problems."""
@@ -71,7 +89,7 @@ class LogStore:
     def __init__(self, path: str | os.PathLike[str], *, durable: bool = True) -> None:
         self.path = Path(path)
         self.durable = durable
-        self._lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
+        self._lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT, poll_interval=0.005)
         self._offset = 0  # bytes consumed: always the end of a complete line
         self._lines = 0  # lines consumed
         self._stamp: tuple[int, int, int, int] | None = None
@@ -130,12 +148,16 @@ class LogStore:
         return self._stamp != self._stamp_of(self._stat())
 
     # -- reading -------------------------------------------------------------
-    def read_new(self) -> Batch:
-        """Read the lines appended since the last read (call with the lock held)."""
+    def read_chunk(self) -> Chunk:
+        """Take the bytes appended since the last read (call with the lock held).
+
+        Only the header is parsed here; :meth:`parse` does the rest, and needs
+        no lock, so readers hold the lock only as long as the read takes.
+        """
         st = self._stat()
-        batch = Batch()
         if st.st_size == 0:
             raise MapFileError(self.path, "is empty, not a conceptmap map")
+        chunk = Chunk(first_line=self._lines + 1)
         try:
             with open(self.path, "rb") as f:
                 if self._offset and (
@@ -144,7 +166,7 @@ class LogStore:
                     # replaced (compacted) or truncated by someone else: start over.
                     # The header's file_id tells a new file even if it got the old inode.
                     self.rewind()
-                    batch.reset = True
+                    chunk = Chunk(first_line=1, reset=True)
                 f.seek(self._offset)
                 data = f.read()
         except IsADirectoryError:
@@ -152,46 +174,58 @@ class LogStore:
         except OSError as exc:
             raise MapFileError(self.path, f"cannot be read: {exc.strerror}") from None
         end = data.rfind(b"\n") + 1
-        number = self._lines
-        for raw in data[:end].split(b"\n")[:-1]:
-            number += 1
-            self._parse_line(number, raw, batch)
-        if end < len(data):
-            self._torn_tail(number + 1, data[end:], batch)
+        body = data[:end]
+        if self._offset == 0:
+            chunk.header, head = self._header(body)
+            body = body[len(head) :]
+            chunk.first_line = 2
+            self._head = head
+        chunk.body = body
+        if end < len(data) and self._torn_reported != self._offset + end:
+            self._torn_reported = self._offset + end
+            chunk.torn = len(data) - end
         self._offset += end
-        self._lines = number
+        self._lines += data.count(b"\n", 0, end)
         self._stamp = self._stamp_of(st)
+        return chunk
+
+    def _header(self, data: bytes) -> tuple[dict[str, Any], bytes]:
+        if not data:
+            raise MapFileError(self.path, "is not a conceptmap map (its first line is incomplete)")
+        head = data[: data.index(b"\n") + 1]
+        try:
+            obj = json.loads(head)
+        except (ValueError, RecursionError):
+            raise MapFileError(
+                self.path, "is not a conceptmap map (line 1 is not JSON)", 1
+            ) from None
+        return check_header(self.path, obj), head
+
+    @staticmethod
+    def parse(chunk: Chunk) -> Batch:
+        """The operations in a chunk, with their line numbers, and the lines skipped."""
+        batch = Batch(header=chunk.header, reset=chunk.reset)
+        decode = _DECODER.decode  # json.loads without its per-call wrapping: replay is hot
+        try:
+            lines: list[str] | list[bytes] = chunk.body.decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            lines = chunk.body.split(b"\n")  # some line is not UTF-8: find it line by line
+        number = chunk.first_line
+        for raw in lines[:-1]:
+            if raw.strip():
+                try:
+                    batch.ops.append((number, decode(raw) if type(raw) is str else json.loads(raw)))
+                except (ValueError, RecursionError):
+                    batch.problems.append((number, NOT_JSON))
+            number += 1
+        if chunk.torn:
+            message = f"is incomplete ({chunk.torn} bytes with no newline: a torn write); skipped"
+            batch.problems.append((number, message))
         return batch
 
-    def _parse_line(self, number: int, raw: bytes, batch: Batch) -> None:
-        if number == 1:
-            try:
-                obj = json.loads(raw)
-            except (ValueError, RecursionError):
-                raise MapFileError(
-                    self.path, "is not a conceptmap map (line 1 is not JSON)", 1
-                ) from None
-            batch.header = check_header(self.path, obj)
-            self._head = raw + b"\n"
-            return
-        if not raw.strip():
-            return
-        try:
-            batch.ops.append((number, json.loads(raw)))
-        except (ValueError, RecursionError):
-            batch.problems.append((number, "is not a complete JSON line (a torn write?); skipped"))
-
-    def _torn_tail(self, number: int, tail: bytes, batch: Batch) -> None:
-        if number == 1:
-            raise MapFileError(self.path, "is not a conceptmap map (its first line is incomplete)")
-        if self._torn_reported != self._offset:
-            self._torn_reported = self._offset
-            batch.problems.append(
-                (
-                    number,
-                    f"is incomplete ({len(tail)} bytes with no newline: a torn write); skipped",
-                )
-            )
+    def read_new(self) -> Batch:
+        """Read and parse what was appended since the last read (lock held)."""
+        return self.parse(self.read_chunk())
 
     # -- writing -------------------------------------------------------------
     def append(self, records: Sequence[dict[str, Any]]) -> None:
@@ -204,8 +238,8 @@ class LogStore:
         try:
             size = os.fstat(fd).st_size
             if size > self._offset:
-                # a torn tail: finish its line so ours start clean; its bytes stay
-                data = b"\n" + data
+                # a torn tail: end its line so ours start clean; its bytes stay
+                data = TORN_END + data
                 self._lines += 1
             view = memoryview(data)
             while view:
