@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import getpass
-import json
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -16,11 +15,11 @@ from typing import Any, TypeVar, Unpack
 import networkx as nx
 
 from .checks import Finding, check, summary
-from .errors import InvalidValueError, MapFileError, MapFileWarning, NodeNotFoundError, TopicError
-from .plan import Change, Plan, parse_relation
+from .errors import MapFileError, MapFileWarning, NodeNotFoundError
+from .plan import Change, Plan
 from .schema import clean_label, normalize_kind
 from .shortcuts import KindShortcuts, NodeFields
-from .state import BadOperation, MapState, Op, SkippedOperation, edge_key
+from .state import BadOperation, MapState, Op, SkippedOperation, copied
 from .store import FORMAT, VERSION, Batch, Chunk, LogStore
 
 T = TypeVar("T")
@@ -164,7 +163,7 @@ class ConceptMap(KindShortcuts):
         store = self._store
         if store is None or not store.changed():
             return False
-        with store.locked():
+        with store.reading():
             chunk = store.read_chunk()
         return self._ingest(chunk)
 
@@ -219,12 +218,21 @@ class ConceptMap(KindShortcuts):
             result = build(plan)
             change = Change(plan.ops, plan.created, plan.implicit)
             if plan.ops:
-                if self._store is not None:
-                    self._store.append(plan.ops)
-                for op in plan.ops:
-                    self._state.apply(op)
+                self._commit(plan.ops)
                 change.labels = {n: self._state.graph.nodes[n]["label"] for n in plan.created}
             return change, result
+
+    def _commit(self, ops: list[Op]) -> None:
+        """Apply in memory, then append; if either fails, neither happened."""
+        state, done = self._state, len(self._state.history)
+        try:
+            for op in ops:
+                state.apply(op)
+            if self._store is not None:
+                self._store.append(ops)
+        except BaseException:
+            self._state = MapState.replayed(state.history[:done], state.meta.get("created"))
+            raise
 
     def add(self, label: str, kind: str = "concept", **fields: Unpack[NodeFields]) -> str:
         """Add a node, or make the node with this label (any case) say this; returns its id.
@@ -266,42 +274,16 @@ class ConceptMap(KindShortcuts):
         return self.update(label, kind=kind)
 
     def remove(self, label: str) -> Change:
-        """Remove a node and every link to or from it."""
-
-        def build(plan: Plan) -> None:
-            node = plan.ref(label)
-            if node == self._state.topic_id:
-                raise TopicError(f"{label!r} is the map's topic; rename it instead")
-            plan._op("remove_node", id=node)
-
-        return self._change(build)[0]
+        """Remove a node and every link to or from it (the topic cannot go)."""
+        return self._change(lambda p: p.remove(p.ref(label)))[0]
 
     def unlink(self, source: str, relation: str, target: str, *, phrase: str = "") -> Change:
         """Remove the link ``source -relation-> target``."""
-
-        def build(plan: Plan) -> None:
-            u, v = plan.ref(source), plan.ref(target)
-            key = edge_key(*parse_relation(relation, phrase))
-            if not self._state.graph.has_edge(u, v, key):
-                raise NodeNotFoundError(f"there is no link {source!r} -{key}-> {target!r}")
-            plan._op("remove_edge", source=u, target=v, key=key)
-
-        return self._change(build)[0]
+        return self._change(lambda p: p.unlink(source, relation, target, phrase))[0]
 
     def set_meta(self, key: str, value: Any) -> Change:
         """Set map-level metadata (``participants``, ``date``, ``source``, ...)."""
-        if key in ("topic", "created"):
-            raise InvalidValueError(f"{key!r} is not set by set_meta (rename the topic node)")
-        try:
-            json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError):
-            raise InvalidValueError(f"metadata must be JSON data; {key!r} is {value!r}") from None
-
-        def build(plan: Plan) -> None:
-            if self._state.meta.get(key) != value:
-                plan._op("set_meta", key=key, value=value)
-
-        return self._change(build)[0]
+        return self._change(lambda p: p.set_meta(key, value))[0]
 
     # -- reviewing and exporting ------------------------------------------------------
     def check(self) -> list[Finding]:
@@ -372,19 +354,21 @@ class ConceptMap(KindShortcuts):
     def node(self, label: str) -> dict[str, Any]:
         """A copy of a node's attributes, with its ``id``."""
         node = self.id_of(label)
-        return {"id": node, **self._state.graph.nodes[node]}
+        return {"id": node, **copied(self._state.graph.nodes[node])}
 
     def nodes(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Copies of the nodes (of one kind, if given), in the order they were added."""
         wanted = normalize_kind(kind) if kind is not None else None
         graph = self.graph
-        return [{"id": n, **a} for n, a in graph.nodes(data=True) if wanted in (None, a["kind"])]
+        return [
+            {"id": n, **copied(a)} for n, a in graph.nodes(data=True) if wanted in (None, a["kind"])
+        ]
 
     def edges(self) -> list[dict[str, Any]]:
         """Copies of the links, each with ``source``, ``target`` and ``key``."""
         graph = self.graph
         return [
-            {"source": u, "target": v, "key": k, **a}
+            {"source": u, "target": v, "key": k, **copied(a)}
             for u, v, k, a in graph.edges(keys=True, data=True)
         ]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .errors import ConceptMapError, InvalidValueError, MapFileError
-from .state import MapState, Op
+from .state import MapState, Op, copied
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -67,9 +67,9 @@ def node_link_data(m: ConceptMap) -> dict[str, Any]:
         "directed": True,
         "multigraph": True,
         "graph": json.loads(json.dumps(dict(g.graph))),
-        "nodes": [{"id": n, **a} for n, a in g.nodes(data=True)],
+        "nodes": [{"id": n, **copied(a)} for n, a in g.nodes(data=True)],
         "edges": [
-            {"source": u, "target": v, "key": k, **a}
+            {"source": u, "target": v, "key": k, **copied(a)}
             for u, v, k, a in g.edges(keys=True, data=True)
         ],
     }

@@ -8,6 +8,7 @@ the map already satisfies plans no operation at all.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -227,6 +228,33 @@ class Plan:
             if op["id"] == node:
                 return str(op["label"])
         return str(self.state.graph.nodes[node]["label"])
+
+    def remove(self, node: str) -> None:
+        """Remove a node (and so its links); the topic cannot go."""
+        if node == self._topic():
+            raise TopicError(f"{self._label(node)!r} is the map's topic; rename it instead")
+        self._op("remove_node", id=node)
+
+    def unlink(self, source: str, relation: str, target: str, phrase: str = "") -> None:
+        """Remove the link between two labels (or ids)."""
+        u, v = self.ref(source), self.ref(target)
+        key = edge_key(*parse_relation(relation, phrase))
+        if not self.state.graph.has_edge(u, v, key):
+            raise NodeNotFoundError(f"there is no link {source!r} -{key}-> {target!r}")
+        self._op("remove_edge", source=u, target=v, key=key)
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Set map-level metadata; ``value`` is copied (through JSON)."""
+        if not isinstance(key, str) or not key:
+            raise InvalidValueError(f"a metadata key is a non-empty text, not {key!r}")
+        if key in ("topic", "created"):
+            raise InvalidValueError(f"{key!r} is not set by set_meta (rename the topic node)")
+        try:  # a copy through JSON: the caller's object stays theirs, and fits the file
+            value = json.loads(json.dumps(value, allow_nan=False))
+        except (TypeError, ValueError):
+            raise InvalidValueError(f"metadata must be JSON data; {key!r} is {value!r}") from None
+        if self.state.meta.get(key) != value:
+            self._op("set_meta", key=key, value=value)
 
     def resolve(self, label: str) -> str:
         """The node a label (or id) names; a new ``concept`` if it names none yet."""

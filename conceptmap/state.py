@@ -40,6 +40,11 @@ def edge_key(relation: str, phrase: str) -> str:
     return f"{relation}:{label_key(phrase)}" if phrase else relation
 
 
+def copied(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A copy of node or edge attributes that shares no list with the graph."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in attrs.items()}
+
+
 def _str(op: Op, name: str) -> str:
     value = op.get(name)
     if not isinstance(value, str):
@@ -97,6 +102,15 @@ class MapState:
             "remove_edge": self._remove_edge,
             "set_meta": self._set_meta,
         }
+
+    @classmethod
+    def replayed(cls, ops: list[Op], created: Any = None) -> MapState:
+        """A new state from operations known to be good (a history)."""
+        state = cls()
+        for op in ops:
+            state.apply(op)
+        state.meta["created"] = created
+        return state
 
     # -- applying -----------------------------------------------------------
     def apply(self, op: Op) -> None:

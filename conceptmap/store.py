@@ -40,6 +40,10 @@ NOT_JSON = "is not a complete JSON line (a torn write?); skipped"
 TORN_END = b"~\n"
 
 
+class _NoLockFile(MapFileError):
+    """The lock file cannot be made (a read-only folder): fine for reading only."""
+
+
 @dataclass
 class Chunk:
     """Bytes read from the file: whole lines from ``first_line`` on, and what else was seen."""
@@ -107,11 +111,20 @@ class LogStore:
                 self.path, f"could not get its lock {self._lock.lock_file!r} in {LOCK_TIMEOUT:g} s"
             ) from None
         except OSError as exc:
-            raise MapFileError(self.path, f"cannot create its lock file: {exc.strerror}") from None
+            raise _NoLockFile(self.path, f"cannot create its lock file: {exc.strerror}") from None
         try:
             yield
         finally:
             self._lock.release()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """The lock for a read; a map in a folder we cannot write is read without it."""
+        try:
+            with self.locked():
+                yield
+        except _NoLockFile:
+            yield
 
     def _stat(self) -> os.stat_result:
         try:

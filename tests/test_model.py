@@ -175,6 +175,18 @@ def test_meta_lives_in_graph_graph(m: cm.ConceptMap) -> None:
     assert m.meta["topic"] == "Scaling the DHT"
 
 
+def test_values_passed_in_are_copied(m: cm.ConceptMap) -> None:
+    tags, room = ["dht"], {"name": "A", "seats": [4]}
+    m.concept("Kademlia", tags=tags)
+    m.set_meta("room", room)
+    tags.append("changed")
+    room["seats"].append(5)
+    assert m.node("Kademlia")["tags"] == ["dht"]
+    assert m.meta["room"] == {"name": "A", "seats": [4]}
+    m.node("Kademlia")["tags"].append("x")  # what comes out is a copy too
+    assert m.node("Kademlia")["tags"] == ["dht"]
+
+
 def test_change_reports_what_it_did(m: cm.ConceptMap) -> None:
     change = m.apply("obstacle: Slow lookups -> Routing table size")
     assert bool(change)

@@ -276,6 +276,23 @@ def test_a_failed_append_changes_neither_file_nor_memory(
     assert len(cm.ConceptMap.load(map_path)) == 3
 
 
+def test_a_map_in_a_read_only_folder_loads_but_refuses_changes(
+    map_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = map_path.read_bytes()
+
+    def read_only(self: object, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("filelock.FileLock.acquire", read_only)
+    m = cm.ConceptMap.load(map_path)
+    assert m.meta["topic"] == "Locking the IPFS repo"
+    with pytest.raises(cm.MapFileError, match="cannot create its lock file: Permission denied"):
+        m.concept("x")
+    assert map_path.read_bytes() == before
+    assert len(m) == 1
+
+
 def test_node_link_json_round_trip(tmp_path: Path, example: cm.ConceptMap) -> None:
     example.set_meta("date", "2018-07-15")
     example.update("Web Locks API", tags=["browser", "api"], url="https://developer.mozilla.org")
@@ -311,3 +328,16 @@ def test_export_to_an_unknown_suffix_says_which_are_known(example: cm.ConceptMap
 def test_bad_node_link_data_is_refused(data: object, words: str) -> None:
     with pytest.raises(cm.ConceptMapError, match=words):
         cm.from_node_link(data)
+
+
+def test_node_link_data_is_a_copy_both_ways(example: cm.ConceptMap) -> None:
+    example.update("Web Locks API", tags=["browser"])
+    data = example.to_node_link()
+    snapshot = json.dumps(data, sort_keys=True)
+    copy = cm.from_node_link(data)
+    assert json.dumps(data, sort_keys=True) == snapshot  # the input is not touched
+    data["nodes"][0]["label"] = "changed"
+    data["graph"]["participants"].append("mallory")
+    next(n for n in data["nodes"] if n["id"] == "web-locks-api")["tags"].append("x")
+    assert example.to_node_link() == copy.to_node_link()  # nor are the maps, through it
+    assert example.node("Web Locks API")["tags"] == ["browser"]
