@@ -19,6 +19,7 @@ from .errors import (
     TopicError,
 )
 from .exports import export, import_map
+from .magic import load_ipython_extension
 from .model import ConceptMap
 from .nodelink import from_graph, from_node_link, node_link_data, read_json, write_json
 from .plan import Change
@@ -48,6 +49,7 @@ __all__ = [
     "from_graph",
     "from_node_link",
     "import_map",
+    "load_ipython_extension",
     "node_link_data",
     "parse",
     "read_json",

@@ -6,7 +6,7 @@ import gc
 import getpass
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from .state import BadOperation, MapState, Op, SkippedOperation, copied
 from .store import FORMAT, VERSION, Batch, Chunk, LogStore
 
 T = TypeVar("T")
+Positions = Mapping[str, tuple[float, float]]
 
 
 def now() -> str:
@@ -299,6 +300,26 @@ class ConceptMap(KindShortcuts):
         from .exports import export
 
         return export(self, path)
+
+    def write_html(
+        self, path: str | os.PathLike[str], *, positions: Positions | None = None
+    ) -> Path:
+        """Write the interactive map: one HTML file that opens offline, by double click."""
+        from .html import write_html
+
+        return write_html(self, path, positions=positions)
+
+    def to_pyvis(self, **options: Any) -> Any:
+        """A ``pyvis.network.Network`` of this map, for pyvis users (built in linear time)."""
+        from .pyvis_interop import to_pyvis
+
+        return to_pyvis(self, **options)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Jupyter's display: the map drawn in a sandboxed iframe, text, and JSON."""
+        from .display import mimebundle
+
+        return mimebundle(self)
 
     def to_node_link(self) -> dict[str, Any]:
         """The map as node-link data (JSON-ready, lossless)."""

@@ -1,0 +1,302 @@
+/* conceptmap page: draws the map with vis-network, and its legend, search,
+ * details and session replay. All user text goes into the DOM as text nodes
+ * (textContent), never as HTML, so no label or note can run script. */
+(function () {
+  "use strict";
+  var OPS = { ADD_NODE: 0, UPDATE_NODE: 1, REMOVE_NODE: 2, ADD_EDGE: 3, REMOVE_EDGE: 4, META: 5 };
+  var api = (window.conceptmap = { ready: false });
+  var data;
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  function when(iso) {
+    return iso ? String(iso).replace("T", " ").replace(/\.\d+Z$/, " UTC") : "";
+  }
+
+  function edgeText(e) {
+    return e.phrase || String(e.relation).replace(/_/g, " ");
+  }
+
+  /* Data and vis-network come inlined: plain in a file, gzip+base64 in notebook
+   * output (a third of the size). */
+  function unpack(id) {
+    var bytes = Uint8Array.from(atob($(id).textContent), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text();
+  }
+
+  function loadData() {
+    var plain = $("cm-data");
+    var text = plain ? Promise.resolve(plain.textContent) : unpack("cm-data-gz");
+    return text.then(function (json) { data = api.data = JSON.parse(json); });
+  }
+
+  function loadVis() {
+    if (window.vis) return Promise.resolve();
+    return unpack("cm-vis-gz").then(function (code) { (0, eval)(code); });
+  }
+
+  function start() {
+    var kinds = data.kinds, authors = data.authors;
+    var hiddenKinds = {};
+    var colourBy = "kind";
+    var byId = {};
+    data.nodes.forEach(function (n) { byId[n.id] = n; });
+    var large = data.nodes.length > data.large;
+
+    function nodeView(id, label, kind, author) {
+      var s = kinds[kind];
+      var view = {
+        id: id, label: label, kind: kind, author: author, shape: s.shape,
+        hidden: !!hiddenKinds[kind],
+        color: { background: s.color, border: s.border,
+                 highlight: { background: s.color, border: "#111" } },
+        borderWidth: kind === "topic" ? 3 : 1.5,
+        font: { size: kind === "topic" ? 22 : 14, color: kind === "decision" ? "#111" : "#1f2328" },
+        widthConstraint: { maximum: kind === "topic" ? 320 : 200 }
+      };
+      var p = data.positions[id];
+      if (p) { view.x = p[0]; view.y = p[1]; }
+      if (colourBy === "author" && authors[author]) {
+        view.color.border = authors[author];
+        view.borderWidth = 4;
+      }
+      return view;
+    }
+
+    function edgeView(id, from, to, label) {
+      return { id: id, from: from, to: to, label: label };
+    }
+
+    var nodes = new vis.DataSet(), edges = new vis.DataSet();
+    var options = {
+      autoResize: true,
+      physics: false,
+      layout: { improvedLayout: false, randomSeed: 1 },
+      interaction: { hover: !large, tooltipDelay: 300, hideEdgesOnDrag: large },
+      nodes: { margin: 8, scaling: { label: { drawThreshold: large ? 6 : 2 } } },
+      edges: {
+        arrows: { to: { enabled: true, scaleFactor: 0.6 } },
+        color: { color: "#8c959f", highlight: "#111", inherit: false },
+        font: { size: 11, color: "#57606a", strokeWidth: 3, align: "middle" },
+        smooth: large ? false : { type: "continuous", roundness: 0.2 },
+        scaling: { label: { drawThreshold: large ? 6 : 3 } }
+      }
+    };
+    var network = new vis.Network($("cm-network"), { nodes: nodes, edges: edges }, options);
+    api.network = network; api.nodes = nodes; api.edges = edges;
+
+    /* -- the state after the first k operations -------------------------- */
+    function stateAt(k) {
+      var ns = {}, es = {};
+      for (var i = 0; i < k; i++) {
+        var op = data.ops[i];
+        switch (op[0]) {
+          case OPS.ADD_NODE: ns[op[3]] = { label: op[4], kind: op[5], author: op[1] }; break;
+          case OPS.UPDATE_NODE:
+            if (ns[op[3]]) {
+              if (op[4] !== null) ns[op[3]].label = op[4];
+              if (op[5] !== null) ns[op[3]].kind = op[5];
+            }
+            break;
+          case OPS.REMOVE_NODE:
+            delete ns[op[3]];
+            for (var e in es) if (es[e].from === op[3] || es[e].to === op[3]) delete es[e];
+            break;
+          case OPS.ADD_EDGE: es[op[3]] = { from: op[4], to: op[5], label: op[6] }; break;
+          case OPS.REMOVE_EDGE: delete es[op[3]]; break;
+        }
+      }
+      return { nodes: ns, edges: es };
+    }
+
+    var step = data.ops.length;
+    function render(k) {
+      step = k;
+      var full = k === data.ops.length;
+      var ns = [], es = [];
+      if (full) {
+        data.nodes.forEach(function (n) { ns.push(nodeView(n.id, n.label, n.kind, n.author)); });
+        data.edges.forEach(function (e) { es.push(edgeView(e.id, e.from, e.to, edgeText(e))); });
+      } else {
+        var st = stateAt(k);
+        Object.keys(st.nodes).forEach(function (id) {
+          var n = st.nodes[id];
+          ns.push(nodeView(id, n.label, n.kind, data.people[n.author]));
+        });
+        Object.keys(st.edges).forEach(function (id) {
+          var e = st.edges[id];
+          es.push(edgeView(Number(id), e.from, e.to, e.label));
+        });
+      }
+      var keepN = {}, keepE = {};
+      ns.forEach(function (n) { keepN[n.id] = 1; });
+      es.forEach(function (e) { keepE[e.id] = 1; });
+      nodes.remove(nodes.getIds().filter(function (id) { return !keepN[id]; }));
+      edges.remove(edges.getIds().filter(function (id) { return !keepE[id]; }));
+      nodes.update(ns);
+      edges.update(es);
+      stepText(k);
+      $("cm-step").value = String(k);
+    }
+
+    function stepText(k) {
+      var text;
+      if (k === 0) text = "before anything was added";
+      else {
+        var op = data.ops[k - 1], who = data.people[op[1]];
+        var words = ["added", "changed", "removed", "linked", "unlinked", "set metadata"][op[0]];
+        var what = "";
+        if (op[0] === OPS.ADD_NODE) what = " " + op[5] + " “" + op[4] + "”";
+        else if (op[0] === OPS.ADD_EDGE) what = " “" + (byLabel(op[4])) + "” → “" + byLabel(op[5]) + "”";
+        else if (op[0] === OPS.UPDATE_NODE || op[0] === OPS.REMOVE_NODE) what = " “" + byLabel(op[3]) + "”";
+        text = "step " + k + " of " + data.ops.length + ": " + who + " " + words + what + ", " + when(op[2]);
+      }
+      $("cm-step-text").textContent = text;
+    }
+
+    function byLabel(id) {
+      var n = nodes.get(id) || byId[id];
+      return n ? n.label : id;
+    }
+
+    api.showStep = render;
+    $("cm-step").addEventListener("input", function (ev) { render(Number(ev.target.value)); });
+
+    /* -- legend: one button per kind present, toggling it --------------------- */
+    var legend = $("cm-legend");
+    Object.keys(kinds).forEach(function (kind) {
+      var s = kinds[kind];
+      if (!s.count) return;
+      var b = el("button");
+      b.type = "button";
+      b.dataset.kind = kind;
+      b.setAttribute("aria-pressed", "true");
+      var sw = el("span", null, "cm-swatch");
+      sw.style.background = s.color; sw.style.borderColor = s.border;
+      b.appendChild(sw);
+      b.appendChild(document.createTextNode(s.legend + " " + s.count));
+      b.addEventListener("click", function () { toggleKind(kind); });
+      legend.appendChild(b);
+    });
+
+    function toggleKind(kind, show) {
+      var hide = show === undefined ? !hiddenKinds[kind] : !show;
+      hiddenKinds[kind] = hide;
+      var button = legend.querySelector('button[data-kind="' + kind + '"]');
+      if (button) button.setAttribute("aria-pressed", hide ? "false" : "true");
+      nodes.update(nodes.get({ filter: function (n) { return n.kind === kind; } })
+        .map(function (n) { return { id: n.id, hidden: hide }; }));
+    }
+    api.toggleKind = toggleKind;
+
+    $("cm-colour").addEventListener("change", function (ev) {
+      colourBy = ev.target.value;
+      render(step);
+    });
+
+    /* -- details of a node: its text, who added it, its links ------------------ */
+    function showDetails(id) {
+      var n = byId[id], live = nodes.get(id);
+      if (!live) return;
+      var body = $("cm-details-body");
+      body.textContent = "";
+      body.appendChild(el("div", kinds[live.kind] ? live.kind : "", "cm-kind"));
+      body.appendChild(el("h2", live.label));
+      if (n && n.notes) body.appendChild(el("div", n.notes, "cm-notes"));
+      if (n && n.url && /^https?:\/\//i.test(n.url)) {
+        var p = el("p"), a = el("a", n.url);
+        a.href = n.url; a.rel = "noopener noreferrer"; a.target = "_blank";
+        p.appendChild(a); body.appendChild(p);
+      }
+      if (n && n.tags && n.tags.length) body.appendChild(el("p", "tags: " + n.tags.join(", "), "cm-meta"));
+      var who = n ? "added by " + n.author + ", " + when(n.created) : "added by " + live.author;
+      if (n && n.updated) who += "; changed " + when(n.updated);
+      body.appendChild(el("p", who, "cm-meta"));
+      var out = el("ul"), inn = el("ul");
+      edges.get().forEach(function (e) {
+        if (e.from === id) out.appendChild(linkItem(e.label, e.to, "→ "));
+        if (e.to === id) inn.appendChild(linkItem(e.label, e.from, "← "));
+      });
+      if (out.childNodes.length) { body.appendChild(el("div", "Links from here", "cm-meta")); body.appendChild(out); }
+      if (inn.childNodes.length) { body.appendChild(el("div", "Links to here", "cm-meta")); body.appendChild(inn); }
+      $("cm-details").hidden = false;
+    }
+
+    function linkItem(label, other, arrow) {
+      var li = el("li", arrow + label + " ");
+      var a = el("a", byLabel(other));
+      a.tabIndex = 0;
+      a.addEventListener("click", function () { focusNode(other); });
+      li.appendChild(a);
+      return li;
+    }
+
+    function focusNode(id) {
+      var n = nodes.get(id);
+      if (!n) return false;
+      if (n.hidden) toggleKind(n.kind, true);
+      network.selectNodes([id]);
+      network.focus(id, { scale: Math.max(network.getScale(), 1), animation: false });
+      showDetails(id);
+      return true;
+    }
+    api.focusNode = focusNode;
+
+    network.on("click", function (params) {
+      if (params.nodes.length) showDetails(params.nodes[0]);
+      else $("cm-details").hidden = true;
+    });
+    $("cm-details-close").addEventListener("click", function () { $("cm-details").hidden = true; });
+
+    /* -- search: labels and notes, case-insensitive ---------------------------- */
+    function search(query) {
+      var q = query.trim().toLowerCase(), results = $("cm-results");
+      results.textContent = "";
+      if (!q) { results.hidden = true; $("cm-search-count").textContent = ""; return []; }
+      var found = nodes.get({ filter: function (n) {
+        var full = byId[n.id];
+        return n.label.toLowerCase().indexOf(q) >= 0 ||
+          (full && full.notes && full.notes.toLowerCase().indexOf(q) >= 0);
+      } }).map(function (n) { return n.id; });
+      $("cm-search-count").textContent = found.length + (found.length === 1 ? " match" : " matches");
+      found.slice(0, 30).forEach(function (id) {
+        var li = el("li"), a = el("a", byLabel(id));
+        a.addEventListener("click", function () { focusNode(id); });
+        li.appendChild(a); results.appendChild(li);
+      });
+      results.hidden = found.length < 2;
+      if (found.length) focusNode(found[0]);
+      return found;
+    }
+    api.search = search;
+    var pending = null;
+    $("cm-search").addEventListener("input", function (ev) {
+      clearTimeout(pending);
+      pending = setTimeout(function () { search(ev.target.value); }, 150);
+    });
+    $("cm-search").addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { clearTimeout(pending); search(ev.target.value); }
+    });
+
+    network.once("afterDrawing", function () {
+      api.ready = true;
+      api.readyAt = performance.now();
+      document.body.dataset.ready = "1";
+    });
+    render(data.ops.length);
+    network.fit({ animation: false });
+  }
+
+  Promise.all([loadData(), loadVis()]).then(start).catch(function (err) {
+    document.body.dataset.error = String(err);
+    $("cm-network").textContent = "The map could not be drawn: " + err;
+  });
+})();
