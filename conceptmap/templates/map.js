@@ -155,12 +155,29 @@
         var words = ["added", "changed", "removed", "linked", "unlinked", "set metadata"][op[0]];
         var what = "";
         if (op[0] === OPS.ADD_NODE) what = " " + op[5] + " “" + op[4] + "”";
-        else if (op[0] === OPS.ADD_EDGE) what = " “" + (byLabel(op[4])) + "” → “" + byLabel(op[5]) + "”";
-        else if (op[0] === OPS.UPDATE_NODE || op[0] === OPS.REMOVE_NODE) what = " “" + byLabel(op[3]) + "”";
+        else if (op[0] !== OPS.META) what = " " + subjects[k - 1];
         text = "step " + k + " of " + data.ops.length + ": " + who + " " + words + what + ", " + when(op[2]);
       }
       $("cm-step-text").textContent = text;
     }
+
+    /* what each operation was about, in the words of its moment (labels change) */
+    var subjects = (function () {
+      var labels = {}, edgeEnds = {};
+      return data.ops.map(function (op) {
+        var t = op[0], said = "";
+        if (t === OPS.ADD_NODE) labels[op[3]] = op[4];
+        if (t === OPS.UPDATE_NODE || t === OPS.REMOVE_NODE) said = "“" + (labels[op[3]] || op[3]) + "”";
+        if (t === OPS.UPDATE_NODE && op[4] !== null) { said += " → “" + op[4] + "”"; labels[op[3]] = op[4]; }
+        if (t === OPS.UPDATE_NODE && op[5] !== null) said += " (now a " + op[5] + ")";
+        if (t === OPS.ADD_EDGE) edgeEnds[op[3]] = [op[4], op[5], op[6]];
+        if (t === OPS.ADD_EDGE || t === OPS.REMOVE_EDGE) {
+          var end = edgeEnds[op[3]] || ["?", "?", ""];
+          said = "“" + (labels[end[0]] || end[0]) + "” —" + end[2] + "→ “" + (labels[end[1]] || end[1]) + "”";
+        }
+        return said;
+      });
+    })();
 
     function byLabel(id) {
       var n = nodes.get(id) || byId[id];
