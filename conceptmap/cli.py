@@ -174,9 +174,13 @@ def check(path: Path, strict: bool, as_json: bool) -> None:
 def export(path: Path, output: Path) -> None:
     """Export a map to another format, chosen by the output's suffix.
 
+    .html is the interactive map (one file, works offline); .json (node-link),
+    .graphml, .gexf and .canvas (JSON Canvas) import back; .mmd (Mermaid) and
+    .dot (Graphviz) are for drawing.
+
     \b
     Example:
-        conceptmap export maps/x.jsonl -o x.json
+        conceptmap export maps/x.jsonl -o x.html
     """
     ConceptMap.load(path).export(output)
     click.echo(f"wrote {output}")
@@ -188,7 +192,7 @@ def export(path: Path, output: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing map file.")
 @by_option
 def import_(source: Path, output: Path, force: bool, by: str | None) -> None:
-    """Make a map file from a lossless export (node-link .json).
+    """Make a map file from a lossless export (.json, .graphml, .gexf, .canvas).
 
     \b
     Example:

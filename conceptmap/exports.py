@@ -1,4 +1,20 @@
-"""Writing a map to a file whose suffix names the format, and reading one back."""
+"""Writing a map to a file whose suffix names the format, and reading one back.
+
+============ ============================ ===================
+suffix       format                       module
+============ ============================ ===================
+``.json``    node-link JSON (lossless)    :mod:`.nodelink`
+``.graphml`` GraphML (lossless)           :mod:`.graphml`
+``.gexf``    GEXF, for Gephi (lossless)   :mod:`.gexf`
+``.mmd``     Mermaid flowchart            :mod:`.mermaid`
+``.dot``     Graphviz DOT                 :mod:`.dot`
+``.canvas``  JSON Canvas (lossless)       :mod:`.canvas`
+``.html``    the interactive page         :mod:`.html`
+============ ============================ ===================
+
+The lossless formats read back as an equal map (:func:`import_map`); ``.canvas``
+also reads a canvas drawn by hand in Obsidian.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +23,42 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .canvas import read_canvas, write_canvas
+from .dot import write_dot
 from .errors import InvalidValueError
+from .gexf import read_gexf, write_gexf
+from .graphml import read_graphml, write_graphml
+from .mermaid import write_mermaid
 from .nodelink import read_json, write_json
 
 if TYPE_CHECKING:
     from .model import ConceptMap
 
-WRITERS: dict[str, Callable[[ConceptMap, str | os.PathLike[str]], None]] = {".json": write_json}
-READERS: dict[str, Callable[..., ConceptMap]] = {".json": read_json}
+Writer = Callable[["ConceptMap", str | os.PathLike[str]], object]
+Reader = Callable[..., "ConceptMap"]
+
+
+def _write_html(m: ConceptMap, path: str | os.PathLike[str]) -> None:
+    from .html import write_html  # jinja2 and the page assets load only when wanted
+
+    write_html(m, path)
+
+
+WRITERS: dict[str, Writer] = {
+    ".json": write_json,
+    ".graphml": write_graphml,
+    ".gexf": write_gexf,
+    ".mmd": write_mermaid,
+    ".dot": write_dot,
+    ".canvas": write_canvas,
+    ".html": _write_html,
+}
+READERS: dict[str, Reader] = {
+    ".json": read_json,
+    ".graphml": read_graphml,
+    ".gexf": read_gexf,
+    ".canvas": read_canvas,
+}
 
 
 def _suffix(path: str | os.PathLike[str], table: dict[str, object], verb: str) -> str:
@@ -28,7 +72,18 @@ def _suffix(path: str | os.PathLike[str], table: dict[str, object], verb: str) -
 
 
 def export(m: ConceptMap, path: str | os.PathLike[str]) -> Path:
-    """Write ``m`` to ``path`` in the format its suffix names; returns the path."""
+    """Write ``m`` to ``path`` in the format its suffix names; returns the path.
+
+    >>> import tempfile
+    >>> from conceptmap import ConceptMap
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     print(export(ConceptMap("GraphSync"), f"{folder}/map.mmd").read_text())
+    flowchart LR
+        n0(["GraphSync"])
+        classDef topic fill:#f6d365,stroke:#b8860b,color:#000000
+        class n0 topic
+    <BLANKLINE>
+    """
     WRITERS[_suffix(path, dict(WRITERS), "export to")](m, path)
     return Path(path)
 
