@@ -338,7 +338,7 @@ def from_canvas(data: Any, *, author: str | None = None) -> ConceptMap:
     saved = data.get(MARKER)
     meta = saved.get("graph") if isinstance(saved, dict) else None
     if not isinstance(meta, dict):
-        from .model import now
+        from .attribution import now
 
         meta = {"created": now()}
     nodes, ids = _nodes(cards)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import gc
-import getpass
 import os
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, Unpack
 
 import networkx as nx
 
+from .attribution import default_author, now
 from .checks import Finding, check, summary
 from .errors import MapFileError, MapFileWarning, NodeNotFoundError
 from .plan import Change, Plan
@@ -24,22 +23,6 @@ from .store import FORMAT, VERSION, Batch, Chunk, LogStore
 
 T = TypeVar("T")
 Positions = Mapping[str, tuple[float, float]]
-
-
-def now() -> str:
-    """The current UTC time, ISO 8601 with milliseconds: ``2026-11-24T05:06:17.123Z``."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def default_author() -> str:
-    """``$CONCEPTMAP_AUTHOR``, else the login name, else ``"anonymous"``."""
-    name = os.environ.get("CONCEPTMAP_AUTHOR", "").strip()
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):
-            name = ""
-    return name or "anonymous"
 
 
 class ConceptMap(KindShortcuts):
