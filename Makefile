@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/conceptmap demo -o build/demo
 	$(BIN)/conceptmap show build/demo/repo-locking.jsonl
+	@echo "open build/demo/repo-locking.html in a browser to explore the map"
 
 test: $(STAMP) lint typecheck unit
 

@@ -21,8 +21,9 @@ def example_text() -> str:
 def run_demo(directory: str | os.PathLike[str] | None = None) -> dict[str, Path]:
     """Build the example map in ``directory`` (a new temporary folder if None).
 
-    Returns the paths written, by role: ``map`` (the log) and ``json`` (node-link).
-    An earlier demo map in the same folder is replaced.
+    Returns the paths written, by role: ``map`` (the log), ``html`` (the
+    interactive map) and ``json`` (node-link). An earlier demo in the same
+    folder is replaced.
     """
     folder = (
         Path(directory)
@@ -34,7 +35,12 @@ def run_demo(directory: str | os.PathLike[str] | None = None) -> dict[str, Path]
     m.set_meta("participants", ["alanshaw", "achingbrain", "hugomrdias", "lidel"])
     m.set_meta("source", "IPFS dev meeting deep dives: Locking the IPFS repo for concurrent access")
     m.apply(example_text(), source=f"{EXAMPLE}.cm")
-    paths = {"map": folder / f"{EXAMPLE}.jsonl", "json": folder / f"{EXAMPLE}.json"}
+    paths = {
+        "map": folder / f"{EXAMPLE}.jsonl",
+        "html": folder / f"{EXAMPLE}.html",
+        "json": folder / f"{EXAMPLE}.json",
+    }
     m.save(paths["map"], overwrite=True)
+    m.write_html(paths["html"])
     m.export(paths["json"])
     return paths

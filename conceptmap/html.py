@@ -32,6 +32,8 @@ Positions = Mapping[str, tuple[float, float]]
 
 #: Above this many nodes the page draws straight edges and no hover effects.
 LARGE = 1000
+#: Up to this many nodes a short physics run pushes overlapping labels apart.
+SETTLE = 300
 _OP_CODES = {"add_node": 0, "update_node": 1, "remove_node": 2, "add_edge": 3, "remove_edge": 4}
 # what could end a <script> element or confuse an HTML parser, as JSON escapes
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
@@ -161,6 +163,7 @@ def page_data(m: ConceptMap, positions: Positions | None = None) -> dict[str, An
         "ops": ops,
         "positions": _positions(m, positions),
         "large": LARGE,
+        "settle": SETTLE,
     }
 
 

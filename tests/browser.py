@@ -7,6 +7,7 @@ Outside CI a machine without Chromium skips those tests, saying why; under CI
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,11 +70,22 @@ def visit(browser: Any, url: str, *, frame: bool = False, timeout: float = 30_00
     page.on("pageerror", lambda e: seen.console.append(f"pageerror: {e}"))
     page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
     page.goto(url)
-    target = map_frame(page) if frame else page
-    target.wait_for_function(
-        "document.body.dataset.ready === '1' || !!document.body.dataset.error", timeout=timeout
-    )
+    wait_ready(map_frame(page) if frame else page, timeout)
     return seen
+
+
+def wait_ready(target: Any, timeout: float = 30_000) -> None:
+    """Wait until the map is drawn and at rest (or failed).
+
+    Polled from here: playwright's wait_for_function evaluates strings, which the
+    page's Content-Security-Policy (rightly) forbids.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while time.monotonic() < deadline:
+        if target.evaluate("document.body.dataset.ready === '1' || !!document.body.dataset.error"):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the map was not drawn within {timeout / 1000:g} s")
 
 
 def map_frame(page: Any) -> Any:

@@ -156,6 +156,9 @@ def test_demo_builds_the_worked_example(tmp_path: Path) -> None:
     assert len(m) >= 30
     assert len({n["kind"] for n in m.nodes()}) >= 8
     assert Path(paths["json"]).is_file()
+    page = Path(paths["html"]).read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Locking the IPFS repo for concurrent access" in page
     # running it again replaces its own map instead of failing
     assert run("demo", "-o", tmp_path / "demo").exit_code == 0
     assert len(cm.ConceptMap.load(paths["map"])) == len(m)

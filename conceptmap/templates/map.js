@@ -50,6 +50,7 @@
     var byId = {};
     data.nodes.forEach(function (n) { byId[n.id] = n; });
     var large = data.nodes.length > data.large;
+    var settle = data.nodes.length <= data.settle;
 
     function nodeView(id, label, kind, author) {
       var s = kinds[kind];
@@ -78,7 +79,15 @@
     var nodes = new vis.DataSet(), edges = new vis.DataSet();
     var options = {
       autoResize: true,
-      physics: false,
+      /* Positions come from Python. A small map then gets a short, bounded physics
+       * run that only pushes overlapping labels apart (vis knows their real sizes);
+       * a large one is drawn as it is, at once. */
+      physics: settle ? {
+        enabled: true, solver: "repulsion",
+        repulsion: { nodeDistance: 170, springLength: 150, springConstant: 0.02,
+                     centralGravity: 0, damping: 0.5 },
+        stabilization: { enabled: true, iterations: 120, updateInterval: 1000, fit: true }
+      } : false,
       layout: { improvedLayout: false, randomSeed: 1 },
       interaction: { hover: !large, tooltipDelay: 300, hideEdgesOnDrag: large },
       nodes: { margin: 8, scaling: { label: { drawThreshold: large ? 6 : 2 } } },
@@ -303,13 +312,26 @@
       if (ev.key === "Enter") { clearTimeout(pending); search(ev.target.value); }
     });
 
-    network.once("afterDrawing", function () {
-      api.ready = true;
-      api.readyAt = performance.now();
-      document.body.dataset.ready = "1";
-    });
-    render(data.ops.length);
-    network.fit({ animation: false });
+    function ready() {
+      network.once("afterDrawing", function () {
+        api.ready = true;
+        api.readyAt = performance.now();
+        document.body.dataset.ready = "1";
+      });
+      network.fit({ animation: false });
+    }
+    if (settle) {
+      /* may fire while render() adds the nodes: listen first */
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: false });
+        ready();
+      });
+      render(data.ops.length);
+      network.stabilize(120);
+    } else {
+      render(data.ops.length);
+      ready();
+    }
   }
 
   Promise.all([loadData(), loadVis()]).then(start).catch(function (err) {
