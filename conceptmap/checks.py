@@ -35,6 +35,40 @@ def _incoming(m: ConceptMap, node: str, relation: str, kinds: tuple[str, ...] = 
     )
 
 
+def _outgoing(m: ConceptMap, node: str, relation: str) -> bool:
+    return any(a["relation"] == relation for _, _, a in m._state.graph.out_edges(node, data=True))
+
+
+def _proposal_findings(m: ConceptMap, node: str, label: str) -> list[Finding]:
+    found = []
+    if not _incoming(m, node, "drawback_of"):
+        found.append(
+            Finding(
+                "no-shortcoming",
+                "warning",
+                f"no shortcoming of the proposal {label!r} is recorded",
+                (node,),
+            )
+        )
+    g = m._state.graph
+    others = [n for n, a in g.nodes(data=True) if a["kind"] == "proposal" and n != node]
+    compared = (
+        _incoming(m, node, "alternative_to") or _outgoing(m, node, "alternative_to")
+        or _incoming(m, node, "chooses") or _incoming(m, node, "rejects")
+    )  # fmt: skip
+    if others and not compared:
+        found.append(
+            Finding(
+                "not-compared",
+                "warning",
+                f"the proposal {label!r} is never compared with the other "
+                "proposals (no alternative_to, chooses or rejects)",
+                (node,),
+            )
+        )
+    return found
+
+
 def check(m: ConceptMap) -> list[Finding]:
     """Review ``m``: errors make the map unusable as a session's record, warnings ask questions.
 
@@ -70,6 +104,17 @@ def check(m: ConceptMap) -> list[Finding]:
                     "unanswered-question",
                     "warning",
                     f"nothing answers the question {label!r}",
+                    (node,),
+                )
+            )
+        if a["kind"] == "proposal":
+            findings.extend(_proposal_findings(m, node, label))
+        if a["kind"] == "decision" and not _outgoing(m, node, "chooses"):
+            findings.append(
+                Finding(
+                    "empty-decision",
+                    "warning",
+                    f"the decision {label!r} chooses no proposal",
                     (node,),
                 )
             )

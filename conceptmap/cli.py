@@ -186,6 +186,43 @@ def export(path: Path, output: Path) -> None:
     click.echo(f"wrote {output}")
 
 
+@main.command()
+@click.argument("path", type=MAP)
+@click.option(
+    "--style",
+    type=click.Choice(["ipip", "rust", "ietf", "adr"]),
+    default="ipip",
+    show_default=True,
+    help="The RFC process whose layout the draft follows.",
+)
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your own Jinja2 template (it gets the same data as the built-in styles).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The Markdown file to write (default: standard output).",
+)
+def rfc(path: Path, style: str, template: Path | None, output: Path | None) -> None:
+    """Write a draft RFC from a map, every item traced back to its node.
+
+    \b
+    Example:
+        conceptmap rfc maps/x.jsonl --style rust -o drafts/x.md
+    """
+    from .rfc import write_rfc
+
+    m = ConceptMap.load(path)
+    if output is None:
+        click.echo(m.rfc(style, template=template), nl=False)
+    else:
+        write_rfc(m, output, style, template)
+        click.echo(f"wrote {output}")
+
+
 @main.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=MAP, required=True, help="The map file to create.")

@@ -22,8 +22,8 @@ def run_demo(directory: str | os.PathLike[str] | None = None) -> dict[str, Path]
     """Build the example map in ``directory`` (a new temporary folder if None).
 
     Returns the paths written, by role: ``map`` (the log), ``html`` (the
-    interactive map) and ``json`` (node-link). An earlier demo in the same
-    folder is replaced.
+    interactive map), ``rfc`` (the draft, ipip style) and ``json`` (node-link).
+    An earlier demo in the same folder is replaced.
     """
     folder = (
         Path(directory)
@@ -38,9 +38,11 @@ def run_demo(directory: str | os.PathLike[str] | None = None) -> dict[str, Path]
     paths = {
         "map": folder / f"{EXAMPLE}.jsonl",
         "html": folder / f"{EXAMPLE}.html",
+        "rfc": folder / f"{EXAMPLE}.md",
         "json": folder / f"{EXAMPLE}.json",
     }
     m.save(paths["map"], overwrite=True)
     m.write_html(paths["html"])
+    paths["rfc"].write_text(m.rfc(), encoding="utf-8")
     m.export(paths["json"])
     return paths

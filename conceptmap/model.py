@@ -274,6 +274,15 @@ class ConceptMap(KindShortcuts):
         """What a reviewer would ask about this map (see :func:`conceptmap.checks.check`)."""
         return check(self)
 
+    def rfc(self, style: str = "ipip", *, template: str | os.PathLike[str] | None = None) -> str:
+        """A draft RFC in Markdown: ``ipip`` (default), ``rust``, ``ietf`` or ``adr``.
+
+        ``template`` is a Jinja2 file of your own; it receives the same data.
+        """
+        from .rfc import render
+
+        return render(self, style, template)
+
     def summary(self) -> dict[str, Any]:
         """Counts by kind and relation, participants and dates, as plain data."""
         return summary(self)

@@ -48,10 +48,11 @@ def test_new_add_show_check_round(tmp_path: Path) -> None:
     checked = run("check", path)
     assert checked.exit_code == 0  # warnings only
     assert "nothing answers the question 'How big may the routing table grow?'" in checked.stdout
-    assert checked.stdout.strip().endswith("0 errors, 2 warnings")
+    assert "no shortcoming of the proposal 'Priority peer stack' is recorded" in checked.stdout
+    assert checked.stdout.strip().endswith("0 errors, 3 warnings")
     assert run("check", path, "--strict").exit_code == 1
     findings = json.loads(run("check", path, "--json").stdout)
-    assert {f["code"] for f in findings} == {"unanswered-question", "orphan"}
+    assert {f["code"] for f in findings} == {"unanswered-question", "orphan", "no-shortcoming"}
 
 
 def test_add_from_a_file_and_from_stdin(tmp_path: Path, map_path: Path) -> None:

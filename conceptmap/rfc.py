@@ -1,0 +1,143 @@
+"""The RFC draft: Markdown from a map, in the layout of a known RFC process.
+
+Every style is a Jinja2 template in ``templates/rfc/`` fed by one
+:class:`~conceptmap.analysis.Analysis`. Templates write user text only through
+the ``md`` filters (which escape it) and mark each item with ``trace(node,
+section)``: a hidden ``<!-- cm:ID -->`` comment that also records where the node
+landed, for the appendix that lists every node and its sections.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+
+from .analysis import Node, analyse
+from .errors import InvalidValueError, MapFileError
+
+if TYPE_CHECKING:
+    from .model import ConceptMap
+
+STYLES = ("ipip", "rust", "ietf", "adr")
+
+# punctuation that means something anywhere in a line (kramdown reads braces too)
+_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&])")
+# ... and what means something at the start of one: list, heading, quote, rule
+_LEADING = re.compile(r"^(\s*)([-+#=>])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+_SLUG_ID = re.compile(r"\w+(?:-\w+)*")
+
+
+def md(text: str) -> str:
+    r"""``text`` as inert inline Markdown: no emphasis, link, HTML, heading or table cell.
+
+    >>> md("--- <script> | # `x` *y*")
+    '\\--- \\<script\\> \\| # \\`x\\` \\*y\\*'
+    """
+    text = _INLINE.sub(r"\\\1", str(text))
+    return _ORDERED.sub(r"\1\\\2", _LEADING.sub(r"\1\\\2", text))
+
+
+def md_lines(text: str, indent: str = "") -> str:
+    """Multi-line text (notes) escaped line by line, each line indented; blank lines kept."""
+    lines = [md(line) if line.strip() else "" for line in str(text).splitlines()]
+    return "\n".join(f"{indent}{line}" if line else "" for line in lines)
+
+
+def yaml_str(text: Any) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+class Tracer:
+    """Writes trace comments and remembers which sections each node landed in."""
+
+    def __init__(self, nodes: list[Node]) -> None:
+        self.sections: dict[str, list[str]] = {n.id: [] for n in nodes}
+
+    def __call__(self, node: Node, section: str) -> str:
+        placed = self.sections.setdefault(node.id, [])
+        if section not in placed:
+            placed.append(section)
+        return f"<!-- cm:{comment_id(node.id)} -->"
+
+    def nowhere(self) -> list[str]:
+        """Ids of the nodes no section took."""
+        return [node for node, sections in self.sections.items() if not sections]
+
+
+def comment_id(node: str) -> str:
+    """A node id that cannot end an HTML comment (slugs stay as they are)."""
+    if _SLUG_ID.fullmatch(node):
+        return node
+    return "".join(c if c.isalnum() or c in "_." else f"%{ord(c):02X}" for c in node)
+
+
+@cache
+def _package_environment() -> Environment:
+    return _environment(PackageLoader("conceptmap", "templates/rfc"))
+
+
+def _environment(loader: Any) -> Environment:
+    env = Environment(
+        loader=loader,
+        # Markdown, not HTML: HTML escaping would be wrong here; user text goes
+        # through the md filters, which escape Markdown and inline HTML alike
+        autoescape=False,  # noqa: S701
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md, md_lines=md_lines, yaml=yaml_str)
+    return env
+
+
+def context(m: ConceptMap) -> dict[str, Any]:
+    """What every template receives: the analysis, the tracer and helpers."""
+    a = analyse(m)
+    tracer = Tracer(a.nodes)
+    return {"a": a, "trace": tracer, "tracer": tracer, "comment_id": comment_id}
+
+
+def render(
+    m: ConceptMap, style: str = "ipip", template: str | os.PathLike[str] | None = None
+) -> str:
+    """The draft as Markdown, in ``style`` or from the user's own ``template`` file."""
+    if template is not None:
+        path = Path(template)
+        if not path.is_file():
+            raise MapFileError(path, "is not a template file")
+        env = _environment(FileSystemLoader(str(path.parent)))
+        name = path.name
+    elif style in STYLES:
+        env, name = _package_environment(), f"{style}.md.j2"
+    else:
+        raise InvalidValueError(f"unknown RFC style {style!r} (valid styles: {', '.join(STYLES)})")
+    try:
+        text = env.get_template(name).render(**context(m))
+    except TemplateError as exc:
+        where = f"{template}, line {getattr(exc, 'lineno', '?')}" if template else name
+        raise InvalidValueError(f"the RFC template {where} failed: {exc}") from None
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def write_rfc(
+    m: ConceptMap,
+    path: str | os.PathLike[str],
+    style: str = "ipip",
+    template: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write the draft to ``path``."""
+    text = render(m, style, template)
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    return Path(path)
