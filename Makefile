@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# rewrite tests/golden/ from the current templates; review the diff before committing
+golden: $(STAMP)
+	CONCEPTMAP_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_rfc.py -k golden
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

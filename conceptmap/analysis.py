@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .model import ConceptMap
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """One node as a template sees it."""
 
@@ -63,6 +63,7 @@ class Decision:
     chooses: list[Option] = field(default_factory=list)
     rejects: list[Option] = field(default_factory=list)
     addresses: list[Node] = field(default_factory=list)
+    considered: list[Option] = field(default_factory=list)
 
 
 @dataclass
@@ -112,6 +113,12 @@ class Analysis:
         return [q for q in self.questions if q.answers]
 
     @property
+    def loose_shortcomings(self) -> list[Node]:
+        """Shortcomings linked to no proposal (risks of the whole design)."""
+        owned = {n.id for o in self.options for n in o.shortcomings}
+        return [n for n in self.shortcomings if n.id not in owned]
+
+    @property
     def terms(self) -> list[Node]:
         """Concepts that are not parts of the primary proposal: the terminology."""
         parts = {n.id for n in self.primary.parts} if self.primary else set()
@@ -119,7 +126,7 @@ class Analysis:
 
 
 class _Graph:
-    """Lookups over the map's links by relation, in the map's order."""
+    """Lookups over the map's links by node and relation, in the map's order."""
 
     def __init__(self, m: ConceptMap) -> None:
         graph = m.graph
@@ -129,17 +136,22 @@ class _Graph:
             )
             for n, a in graph.nodes(data=True)
         }
-        self.links = [(u, a["relation"], v) for u, v, a in graph.edges(data=True)]
+        # indexed once, so a 10,000-node draft costs ten times a 1,000-node one
+        self._in: dict[tuple[str, str], list[Node]] = {}
+        self._out: dict[tuple[str, str], list[Node]] = {}
+        for u, v, a in graph.edges(data=True):
+            self._in.setdefault((v, a["relation"]), []).append(self.nodes[u])
+            self._out.setdefault((u, a["relation"]), []).append(self.nodes[v])
 
     def of_kind(self, kind: str) -> list[Node]:
         return [n for n in self.nodes.values() if n.kind == kind]
 
     def into(self, node: str, relation: str, *kinds: str) -> list[Node]:
-        found = [self.nodes[u] for u, r, v in self.links if v == node and r == relation]
+        found = self._in.get((node, relation), [])
         return _unique([n for n in found if not kinds or n.kind in kinds])
 
     def out(self, node: str, relation: str, *kinds: str) -> list[Node]:
-        found = [self.nodes[v] for u, r, v in self.links if u == node and r == relation]
+        found = self._out.get((node, relation), [])
         return _unique([n for n in found if not kinds or n.kind in kinds])
 
 
@@ -163,6 +175,21 @@ def _option(g: _Graph, node: Node) -> Option:
     )
 
 
+def _decision(g: _Graph, node: Node, by_id: dict[str, Option]) -> Decision:
+    d = Decision(
+        node,
+        chooses=[by_id[n.id] for n in g.out(node.id, "chooses", "proposal")],
+        rejects=[by_id[n.id] for n in g.out(node.id, "rejects", "proposal")],
+        addresses=g.out(node.id, "addresses", "obstacle", "requirement"),
+    )
+    # what it weighed: what it chose or rejected, and their recorded alternatives
+    weighed = {o.node.id: o for o in d.chooses + d.rejects}
+    for o in d.chooses + d.rejects:
+        weighed.update((n.id, by_id[n.id]) for n in o.alternatives)
+    d.considered = list(weighed.values())
+    return d
+
+
 def _primary(options: list[Option]) -> Option | None:
     chosen = [o for o in options if o.chosen_by and not o.rejected_by]
     if chosen:
@@ -173,12 +200,14 @@ def _primary(options: list[Option]) -> Option | None:
 
 
 def content_hash(m: ConceptMap) -> str:
-    """SHA-256 of the map file's bytes, or of its node-link JSON when in memory."""
+    """SHA-256 of the map file's bytes, or of its content (as JSON) when in memory."""
     if m.path is not None and m.path.exists():
-        data = m.path.read_bytes()
-    else:
-        data = json.dumps(m.to_node_link(), sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(data).hexdigest()
+        return hashlib.sha256(m.path.read_bytes()).hexdigest()
+    g, digest = m.graph, hashlib.sha256()
+    items: list[Any] = [dict(g.graph), *g.nodes(data=True), *g.edges(keys=True, data=True)]
+    for item in items:  # line by line: no copy of the whole map in memory at once
+        digest.update(json.dumps(item, sort_keys=True, ensure_ascii=False).encode() + b"\n")
+    return digest.hexdigest()
 
 
 def analyse(m: ConceptMap) -> Analysis:
@@ -190,15 +219,9 @@ def analyse(m: ConceptMap) -> Analysis:
     options = [_option(g, n) for n in g.of_kind("proposal")]
     primary = _primary(options)
     by_id = {o.node.id: o for o in options}
-    decisions = [
-        Decision(
-            d,
-            chooses=[by_id[n.id] for n in g.out(d.id, "chooses", "proposal")],
-            rejects=[by_id[n.id] for n in g.out(d.id, "rejects", "proposal")],
-            addresses=g.out(d.id, "addresses", "obstacle", "requirement"),
-        )
-        for d in g.of_kind("decision")
-    ]
+    decisions = [_decision(g, d, by_id) for d in g.of_kind("decision")]
+    if len(decisions) == 1 and not decisions[0].considered:
+        decisions[0].considered = options  # the session's only decision weighed them all
     addressed = {n.id for o in options for n in o.addresses}
     addressed |= {n.id for d in decisions for n in d.addresses}
     obstacles = g.of_kind("obstacle")

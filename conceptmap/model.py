@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -15,6 +14,7 @@ import networkx as nx
 from .attribution import default_author, now
 from .checks import Finding, check, summary
 from .errors import MapFileError, MapFileWarning, NodeNotFoundError
+from .perf import gc_paused
 from .plan import Change, Plan
 from .schema import clean_label, normalize_kind
 from .shortcuts import KindShortcuts, NodeFields
@@ -158,19 +158,11 @@ class ConceptMap(KindShortcuts):
         return self._ingest(store.read_chunk())
 
     def _ingest(self, chunk: Chunk) -> bool:
-        # a long replay makes tens of thousands of dicts that all live on: the
-        # cyclic GC would scan them again and again for nothing (~15% of a load)
-        paused = len(chunk.body) > 100_000 and gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
+        with gc_paused(len(chunk.body) > 100_000):
             batch = LogStore.parse(chunk)
             if batch.reset:
                 self._state = MapState()
             self._read(batch)
-        finally:
-            if paused:
-                gc.enable()
         return bool(batch.ops) or batch.reset
 
     def _read(self, batch: Batch) -> None:

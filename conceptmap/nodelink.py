@@ -147,7 +147,8 @@ def from_graph(graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap
     """A new map from any networkx graph; ``graph`` is left exactly as it was.
 
     A node's ``label`` (else its id) and ``kind`` (else ``concept``) are used,
-    and an edge's ``relation`` (else ``relates_to``) and ``phrase``.
+    and an edge's ``relation`` (else ``relates_to``) and ``phrase``; parallel
+    edges with the same relation and phrase become one link.
     """
     nodes = [
         {
@@ -157,16 +158,17 @@ def from_graph(graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap
         }
         for n, a in graph.nodes(data=True)
     ]
-    edges = [
-        {
+    edges: dict[tuple[str, str, Any, Any], dict[str, Any]] = {}
+    for u, v, a in graph.edges(data=True):
+        edge: dict[str, Any] = {
             "source": str(u),
             "target": str(v),
             **{k: a[k] for k in ("relation", "phrase", "author", "created") if k in a},
         }
-        for u, v, a in graph.edges(data=True)
-    ]
+        # parallel edges that say the same thing are one link of a map
+        edges.setdefault((edge["source"], edge["target"], a.get("relation"), a.get("phrase")), edge)
     return from_node_link(
-        {"graph": dict(graph.graph), "nodes": nodes, "edges": edges}, author=author
+        {"graph": dict(graph.graph), "nodes": nodes, "edges": list(edges.values())}, author=author
     )
 
 

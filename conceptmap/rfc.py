@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 from .analysis import Node, analyse
 from .errors import InvalidValueError, MapFileError
+from .perf import gc_paused
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -121,11 +122,23 @@ def render(
     else:
         raise InvalidValueError(f"unknown RFC style {style!r} (valid styles: {', '.join(STYLES)})")
     try:
-        text = env.get_template(name).render(**context(m))
+        with gc_paused(len(m) > 1000):
+            text = env.get_template(name).render(**context(m))
     except TemplateError as exc:
-        where = f"{template}, line {getattr(exc, 'lineno', '?')}" if template else name
+        where = f"{template}, line {_template_line(exc)}" if template else name
         raise InvalidValueError(f"the RFC template {where} failed: {exc}") from None
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def _template_line(exc: TemplateError) -> str:
+    """The template line an error came from: syntax errors know it, others are in the traceback."""
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".j2", ".jinja", ".md", ".txt")):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return str(line) if line else "?"
 
 
 def write_rfc(

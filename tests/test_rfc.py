@@ -1,0 +1,300 @@
+"""The RFC drafts: golden files, structure, traceability, escaping, determinism."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+import conceptmap as cm
+from conceptmap.demo import example_text
+from conceptmap.rfc import STYLES
+
+from .test_exports import parse_mermaid
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("CONCEPTMAP_UPDATE_GOLDEN") == "1"  # `make golden`
+HEADINGS = {
+    "ipip": ["## Summary", "## Motivation", "## Detailed design", "### Terminology",
+             "## Design rationale", "### User benefit", "### Compatibility", "### Security",
+             "### Alternatives", "## Test fixtures", "## Open questions", "## Next steps",
+             "## Related work", "## Appendix: where each node went", "### Copyright"],
+    "rust": ["# Summary", "# Motivation", "# Guide-level explanation",
+             "# Reference-level explanation", "# Drawbacks", "# Rationale and alternatives",
+             "# Prior art", "# Unresolved questions", "# Future possibilities",
+             "# Appendix: where each node went"],
+    "ietf": ["# Introduction", "## Terminology", "# Requirements", "# Proposed Design",
+             "# Alternatives Considered", "# Open Issues", "# Next Steps",
+             "# Security Considerations", "# IANA Considerations", "# Related Work",
+             "# Appendix: where each node went"],
+}  # fmt: skip
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = itertools.count()
+    monkeypatch.setattr(
+        "conceptmap.model.now",
+        lambda: f"2019-07-15T10:{next(ticks) // 60:02d}:{next(ticks) % 60:02d}.000Z",
+    )
+
+
+@pytest.fixture
+def worked(fixed_clock: None) -> cm.ConceptMap:
+    m = cm.ConceptMap(author="alanshaw")
+    m.set_meta("participants", ["alanshaw", "achingbrain", "hugomrdias", "lidel"])
+    m.set_meta("date", "2019-07-15")
+    m.apply(example_text())
+    return m
+
+
+def headings(text: str) -> list[str]:
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    return [
+        f"{t.markup} {tokens[i + 1].content}".split(" <!--")[0]
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open"
+    ]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_golden(worked: cm.ConceptMap, style: str) -> None:
+    text = worked.rfc(style)
+    golden = GOLDEN / f"repo-locking.{style}.md"
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), (
+        f"{style} draft differs from {golden.name}; if the change is meant, run `make golden` "
+        "and review the diff"
+    )
+
+
+@pytest.mark.parametrize("style", ["ipip", "rust", "ietf"])
+def test_heading_tree(worked: cm.ConceptMap, style: str) -> None:
+    found = [h for h in headings(worked.rfc(style)) if h in HEADINGS[style]]
+    assert found == HEADINGS[style]
+
+
+def test_adr_is_one_record_per_decision_linked_to_the_others(worked: cm.ConceptMap) -> None:
+    worked.decision("Keep the repo.lock file in Node.js")
+    worked.link(
+        "Keep the repo.lock file in Node.js", "chooses", "Exclusive repo lock for migrations"
+    )
+    text = worked.rfc("adr")
+    records = [h for h in headings(text) if h.startswith("# ADR ")]
+    assert records == [
+        "# ADR 1: Use Web Locks per datastore, with a shared/exclusive lock for GC",
+        "# ADR 2: Keep the repo.lock file in Node.js",
+    ]
+    assert "- Related records: ADR 2 (next); all 2 records are listed at the top" in text
+    assert "- Related records: ADR 1 (previous); all 2 records are listed at the top" in text
+    assert "1. ADR 1: Use Web Locks per datastore" in text
+    assert text.count("## Decision Outcome") == 2
+    assert 'Chosen option: "Exclusive repo lock for migrations"' in text
+
+
+def test_ietf_header_is_yaml_with_the_mandatory_sections(worked: cm.ConceptMap) -> None:
+    text = worked.rfc("ietf")
+    assert text.startswith("---\n")
+    header = yaml.safe_load(text[4 : text.index("\n--- abstract")])
+    assert header["title"] == "Locking the IPFS repo for concurrent access"
+    assert [a["name"] for a in header["author"]] == [
+        "alanshaw", "achingbrain", "hugomrdias", "lidel"
+    ]  # fmt: skip
+    assert header["date"] == "2019-07-15"
+    assert header["informative"]["REF1"]["target"].startswith("https://developer.mozilla.org")
+    assert text.index("--- abstract") < text.index("--- middle") < text.index("--- back")
+    assert "# Security Considerations\n\nTODO:" in text
+    assert "# IANA Considerations\n\nThis document has no IANA actions." in text
+
+
+def test_ipip_front_matter(worked: cm.ConceptMap) -> None:
+    text = worked.rfc("ipip")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["title"] == "IPIP-0000: Locking the IPFS repo for concurrent access"
+    assert front["status"] == "proposal"
+    assert front["editors"][0]["name"] == "alanshaw"
+    assert front["relatedIssues"] == [
+        "https://developer.mozilla.org/en-US/docs/Web/API/Web_Locks_API",
+        "https://github.com/ipfs/js-ipfs-repo",
+    ]
+    assert re.fullmatch(r"[0-9a-f]{64}", front["conceptmap"]["sha256"])
+
+
+def test_a_map_file_is_named_and_hashed(tmp_path: Path, worked: cm.ConceptMap) -> None:
+    import hashlib
+
+    path = tmp_path / "locking.jsonl"
+    worked.save(path)
+    front = yaml.safe_load(worked.rfc().split("---\n")[1])
+    assert front["conceptmap"]["map"] == "locking.jsonl"
+    assert front["conceptmap"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_deterministic(worked: cm.ConceptMap) -> None:
+    for style in STYLES:
+        assert worked.rfc(style) == worked.rfc(style)
+    again = cm.from_node_link(worked.to_node_link())
+    assert again.rfc("rust") == worked.rfc("rust")  # same content, same bytes
+
+
+def test_an_empty_map_is_all_todo(fixed_clock: None) -> None:
+    m = cm.ConceptMap("Private DHT", author="d")
+    text = m.rfc("rust")
+    for section in ("# Motivation", "# Drawbacks", "# Prior art", "# Future possibilities"):
+        body = text.split(section + "\n", 1)[1].lstrip()
+        assert body.startswith("TODO:"), section
+    assert "Every node landed in at least one section." in text
+
+
+HOSTILE = [
+    "a | b | c",
+    "# not a heading",
+    "--- not a rule",
+    "=== setext",
+    "`code` and ``more``",
+    "<script>alert(1)</script>",
+    "[link](javascript:alert(1))",
+    "*emph* _emph_ ~~strike~~",
+    "1. not a list",
+    "> not a quote",
+    "{::comment} kramdown {: .x}",
+    'quote " and ]] brackets [[ and (unicode ü 漢字)',
+    "a-->b --> c <!-- x",
+]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_hostile_labels_and_notes_stay_inert(fixed_clock: None, style: str) -> None:
+    plain = cm.ConceptMap("Topic", author="a")
+    hostile = cm.ConceptMap("Topic", author="a")
+    for i, text in enumerate(HOSTILE):
+        kind = ["obstacle", "proposal", "question", "concept", "action"][i % 5]
+        plain.add(f"label {i}", kind, notes=f"note {i}\nline two")
+        hostile.add(text, kind, notes=f"{text}\n{text}")
+        plain.link(f"label {i}", "relates_to", "Topic")
+        hostile.link(text, "relates_to", "Topic")
+    a, b = plain.rfc(style), hostile.rfc(style)
+    md = MarkdownIt("commonmark").enable("table")
+    shape = [(t.type, t.tag, t.level) for t in md.parse(a) if t.type != "inline"]
+    assert [(t.type, t.tag, t.level) for t in md.parse(b) if t.type != "inline"] == shape
+    html = md.render(b)
+    assert "<script>" not in html
+    assert 'href="javascript' not in html
+    for token in md.parse(b):  # the only HTML is our own trace comments
+        for child in token.children or []:
+            if child.type == "html_inline":
+                assert re.fullmatch(r"<!-- cm:[\w%.-]+ -->", child.content), child.content
+    assert parse_mermaid(b.split("```mermaid\n")[1].split("```")[0]) if "```mermaid" in b else True
+
+
+def test_mermaid_block_parses_with_hostile_labels(fixed_clock: None) -> None:
+    m = cm.ConceptMap('The "topic" [x] {y}', author="a")
+    proposal = 'Use "quotes" [and] (brackets) {braces} ü 漢字 `tick` #1 end'
+    m.proposal(proposal)
+    m.obstacle("A | pipe; and a -> arrow %%{init}%% direction LR")
+    m.link(proposal, "addresses", "A | pipe; and a -> arrow %%{init}%% direction LR")
+    block = m.rfc().split("```mermaid\n")[1].split("```")[0]
+    parsed = parse_mermaid(block)
+    assert sorted(parsed["nodes"].values()) == sorted(
+        a["label"] for _, a in m.graph.nodes(data=True)
+    )
+
+
+kinds = st.sampled_from([k for k in cm.KINDS if k != "topic"])
+relations = st.sampled_from(list(cm.RELATIONS))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.text("abcxyz -", min_size=1, max_size=6).filter(str.strip), kinds),
+             max_size=15),
+    st.lists(st.tuples(st.integers(0, 14), relations, st.integers(0, 14)), max_size=20),
+    st.sampled_from(STYLES),
+)  # fmt: skip
+def test_every_node_is_traced_and_every_problem_is_somewhere(
+    nodes: list[tuple[str, str]], links: list[tuple[int, str, int]], style: str
+) -> None:
+    m = cm.ConceptMap("Topic", author="a")
+    for label, kind in nodes:
+        m.add(label, kind)
+    ids = list(m.graph.nodes)
+    for u, relation, v in links:
+        if u < len(ids) and v < len(ids):
+            m.link(ids[u], relation, ids[v])
+    from conceptmap.rfc import context, render
+
+    text = render(m, style)
+    appendix = text[text.index("Appendix: where each node went") :]
+    for node in m.graph.nodes:
+        assert f"| `{node}` |" in appendix
+        assert f"<!-- cm:{node} -->" in text
+    sections = _sections(m, style)
+    for node, attrs in m.graph.nodes(data=True):
+        if attrs["kind"] in ("obstacle", "question"):
+            assert sections[node], f"{attrs['kind']} {node} landed nowhere"
+    del context
+
+
+def _sections(m: cm.ConceptMap, style: str) -> dict[str, list[str]]:
+    from conceptmap.rfc import _package_environment, context
+
+    ctx = context(m)
+    _package_environment().get_template(f"{style}.md.j2").render(**ctx)
+    return ctx["tracer"].sections
+
+
+def test_own_template_gets_the_same_data(tmp_path: Path, worked: cm.ConceptMap) -> None:
+    template = tmp_path / "mine.md.j2"
+    template.write_text(
+        "# {{ a.title|md }}\n{% for n in a.obstacles %}* {{ n.label|md }} {{ trace(n, 'Mine') }}\n"
+        "{% endfor %}Primary: {{ a.primary.node.label|md }}\n",
+        encoding="utf-8",
+    )
+    text = worked.rfc(template=template)
+    assert text.startswith("# Locking the IPFS repo for concurrent access\n")
+    assert "Primary: Lock per datastore with the Web Locks API" in text
+    assert text.count("<!-- cm:") == len(worked.nodes("obstacle"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"style": "pep"}, "unknown RFC style 'pep' (valid styles: ipip, rust, ietf, adr)"),
+        ({"template": "missing.md.j2"}, "is not a template file"),
+    ],
+)
+def test_bad_style_or_template(worked: cm.ConceptMap, kwargs: dict[str, Any], words: str) -> None:
+    with pytest.raises(cm.ConceptMapError, match=re.escape(words)):
+        worked.rfc(**kwargs)
+
+
+def test_broken_template_names_its_line(tmp_path: Path, worked: cm.ConceptMap) -> None:
+    template = tmp_path / "broken.md.j2"
+    template.write_text("ok\n{{ a.nothing_here }}\n", encoding="utf-8")
+    with pytest.raises(cm.InvalidValueError, match=r"broken\.md\.j2, line 2 failed"):
+        worked.rfc(template=template)
+
+
+def test_cli_writes_the_draft(tmp_path: Path, worked: cm.ConceptMap) -> None:
+    from click.testing import CliRunner
+
+    from conceptmap.cli import main
+
+    worked.save(tmp_path / "m.jsonl")
+    out = tmp_path / "draft.md"
+    result = CliRunner().invoke(
+        main, ["rfc", str(tmp_path / "m.jsonl"), "--style", "rust", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == cm.ConceptMap.load(tmp_path / "m.jsonl").rfc("rust")
+    shown = CliRunner().invoke(main, ["rfc", str(tmp_path / "m.jsonl")])
+    assert shown.stdout == cm.ConceptMap.load(tmp_path / "m.jsonl").rfc()
