@@ -129,30 +129,34 @@ class _Graph:
     """Lookups over the map's links by node and relation, in the map's order."""
 
     def __init__(self, m: ConceptMap) -> None:
-        graph = m.graph
+        self.graph = graph = m.graph
         self.nodes = {
             n: Node(
                 n, a["kind"], a["label"], a["notes"], a["author"], a["created"], a.get("url", "")
             )
             for n, a in graph.nodes(data=True)
         }
-        # indexed once, so a 10,000-node draft costs ten times a 1,000-node one
-        self._in: dict[tuple[str, str], list[Node]] = {}
-        self._out: dict[tuple[str, str], list[Node]] = {}
-        for u, v, a in graph.edges(data=True):
-            self._in.setdefault((v, a["relation"]), []).append(self.nodes[u])
-            self._out.setdefault((u, a["relation"]), []).append(self.nodes[v])
 
     def of_kind(self, kind: str) -> list[Node]:
         return [n for n in self.nodes.values() if n.kind == kind]
 
     def into(self, node: str, relation: str, *kinds: str) -> list[Node]:
-        found = self._in.get((node, relation), [])
-        return _unique([n for n in found if not kinds or n.kind in kinds])
+        # straight from networkx's adjacency: a node's links cost its degree, and
+        # no index of the whole map is built (that grew faster than the map)
+        found = [
+            self.nodes[u]
+            for u, links in self.graph.pred[node].items()
+            if any(a["relation"] == relation for a in links.values())
+        ]
+        return [n for n in found if not kinds or n.kind in kinds]
 
     def out(self, node: str, relation: str, *kinds: str) -> list[Node]:
-        found = self._out.get((node, relation), [])
-        return _unique([n for n in found if not kinds or n.kind in kinds])
+        found = [
+            self.nodes[v]
+            for v, links in self.graph.succ[node].items()
+            if any(a["relation"] == relation for a in links.values())
+        ]
+        return [n for n in found if not kinds or n.kind in kinds]
 
 
 def _unique(nodes: list[Node]) -> list[Node]:
