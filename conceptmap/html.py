@@ -21,6 +21,7 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .errors import MapFileError
+from .perf import gc_paused
 from .schema import KINDS
 from .state import Op, edge_key
 from .style import AUTHOR_COLORS, KIND_STYLES
@@ -30,8 +31,9 @@ if TYPE_CHECKING:
 
 Positions = Mapping[str, tuple[float, float]]
 
-#: Above this many nodes the page draws straight edges and no hover effects.
-LARGE = 1000
+#: Above this many nodes the page draws straight, unlabelled links and no hover
+#: effects: vis-network's label layout and curves cost seconds per draw there.
+LARGE = 500
 #: Up to this many nodes a short physics run pushes overlapping labels apart.
 SETTLE = 300
 _OP_CODES = {"add_node": 0, "update_node": 1, "remove_node": 2, "add_edge": 3, "remove_edge": 4}
@@ -98,6 +100,10 @@ def _positions(m: ConceptMap, positions: Positions | None) -> dict[str, list[flo
     return {node: [round(x, 1), round(y, 1)] for node, (x, y) in positions.items()}
 
 
+def _words(relation: str) -> str:
+    return relation.replace("_", " ")
+
+
 def _timeline(history: list[Op], people: dict[str, int]) -> tuple[list[list[Any]], dict[Any, int]]:
     """The operations in the page's compact form, and the id given to each link."""
     ops: list[list[Any]] = []
@@ -116,7 +122,7 @@ def _timeline(history: list[Op], people: dict[str, int]) -> tuple[list[list[Any]
             ident = edge_ids.setdefault((op["source"], op["target"], key), len(edge_ids))
             row.append(ident)
             if code == 3:
-                label = op.get("phrase") or op["relation"].replace("_", " ")
+                label = op.get("phrase") or _words(op["relation"])
                 row += [op["source"], op["target"], label]
         ops.append(row)
     return ops, edge_ids
@@ -124,6 +130,11 @@ def _timeline(history: list[Op], people: dict[str, int]) -> tuple[list[list[Any]
 
 def page_data(m: ConceptMap, positions: Positions | None = None) -> dict[str, Any]:
     """Everything the page draws, as JSON-ready data (the map is not changed)."""
+    with gc_paused(len(m) > 1000):
+        return _page_data(m, positions)
+
+
+def _page_data(m: ConceptMap, positions: Positions | None) -> dict[str, Any]:
     graph, meta = m.graph, m.meta
     people: dict[str, int] = {}
     ops, edge_ids = _timeline(m.history, people)
@@ -135,16 +146,9 @@ def page_data(m: ConceptMap, positions: Positions | None = None) -> dict[str, An
                 "author": a["author"], "created": a["created"]}  # fmt: skip
         item.update({k: a[k] for k in ("updated", "tags", "url") if a.get(k)})
         nodes.append(item)
+    # links as [id, from, to, text]: a 30,000-link map's page is megabytes of them
     edges = [
-        {
-            "id": edge_ids.setdefault((u, v, k), len(edge_ids)),
-            "from": u,
-            "to": v,
-            "relation": a["relation"],
-            "phrase": a["phrase"],
-            "author": a["author"],
-            "created": a["created"],
-        }
+        [edge_ids.setdefault((u, v, k), len(edge_ids)), u, v, a["phrase"] or _words(a["relation"])]
         for u, v, k, a in graph.edges(keys=True, data=True)
     ]
     names = list(dict.fromkeys([*meta["participants"], *people]))
@@ -179,6 +183,8 @@ def render_html(
     from . import __version__
 
     data = page_data(m, positions)
+    with gc_paused(len(m) > 1000):
+        data_json = script_json(data)
     meta = data["meta"]
     n, e = len(data["nodes"]), len(data["edges"])
     date = meta.get("date") or (meta.get("created") or "")[:10]
@@ -192,7 +198,7 @@ def render_html(
             date=date,
             participants=[(name, data["authors"][name]) for name in data["authors"]],
             steps=len(data["ops"]),
-            data_json=_packed(script_json(data)) if embedded else script_json(data),
+            data_json=_packed(data_json) if embedded else data_json,
             vis_js=vis_network_packed() if embedded else vis_network_js(),
             compressed=embedded,
             embedded=embedded,

@@ -160,3 +160,17 @@ def test_inline_output_draws_in_its_sandboxed_frame(
         )
         is False
     )
+
+
+def test_a_large_map_draws_at_once_and_still_names_its_links(browser: Any, tmp_path: Path) -> None:
+    m = cm.ConceptMap("Scaling up the DHT", author="a")
+    text = "\n".join(f"Peer {i} -part_of-> Bucket {i % 40}" for i in range(600))
+    m.apply(text + '\nBucket 0 -"is sorted by"-> XOR distance')
+    assert len(m) > 600  # above the page's "large" threshold: no physics, no link labels
+    page = visit(browser, m.write_html(tmp_path / "big.html").as_uri()).page
+    assert page.evaluate("conceptmap.nodes.length") == len(m)
+    assert page.evaluate("conceptmap.edges.get().filter(e => e.label).length") == 0
+    page.evaluate("conceptmap.focusNode('bucket-0')")
+    details = page.inner_text("#cm-details")
+    assert "is sorted by XOR distance" in details
+    assert "← part of Peer 40\n" in details

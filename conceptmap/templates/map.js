@@ -20,10 +20,6 @@
     return iso ? String(iso).replace("T", " ").replace(/\.\d+Z$/, " UTC") : "";
   }
 
-  function edgeText(e) {
-    return e.phrase || String(e.relation).replace(/_/g, " ");
-  }
-
   /* Data and vis-network come inlined: plain in a file, gzip+base64 in notebook
    * output (a third of the size). */
   function unpack(id) {
@@ -73,7 +69,9 @@
     }
 
     function edgeView(id, from, to, label) {
-      return { id: id, from: from, to: to, label: label };
+      /* a large map's 10,000 link labels would be laid out on every draw, unreadable
+       * at that zoom anyway: there the details panel names each link */
+      return { id: id, from: from, to: to, label: large ? undefined : label, text: label };
     }
 
     var nodes = new vis.DataSet(), edges = new vis.DataSet();
@@ -86,7 +84,7 @@
         enabled: true, solver: "repulsion",
         repulsion: { nodeDistance: 170, springLength: 150, springConstant: 0.02,
                      centralGravity: 0, damping: 0.5 },
-        stabilization: { enabled: true, iterations: 120, updateInterval: 1000, fit: true }
+        stabilization: { enabled: false }
       } : false,
       layout: { improvedLayout: false, randomSeed: 1 },
       interaction: { hover: !large, tooltipDelay: 300, hideEdgesOnDrag: large },
@@ -99,6 +97,9 @@
         scaling: { label: { drawThreshold: large ? 6 : 3 } }
       }
     };
+    /* the full map goes in before the network exists: one layout pass, one draw */
+    nodes.add(data.nodes.map(function (n) { return nodeView(n.id, n.label, n.kind, n.author); }));
+    edges.add(data.edges.map(function (e) { return edgeView(e[0], e[1], e[2], e[3]); }));
     var network = new vis.Network($("cm-network"), { nodes: nodes, edges: edges }, options);
     api.network = network; api.nodes = nodes; api.edges = edges;
 
@@ -133,7 +134,7 @@
       var ns = [], es = [];
       if (full) {
         data.nodes.forEach(function (n) { ns.push(nodeView(n.id, n.label, n.kind, n.author)); });
-        data.edges.forEach(function (e) { es.push(edgeView(e.id, e.from, e.to, edgeText(e))); });
+        data.edges.forEach(function (e) { es.push(edgeView(e[0], e[1], e[2], e[3])); });
       } else {
         var st = stateAt(k);
         Object.keys(st.nodes).forEach(function (id) {
@@ -248,8 +249,8 @@
       body.appendChild(el("p", who, "cm-meta"));
       var out = el("ul"), inn = el("ul");
       edges.get().forEach(function (e) {
-        if (e.from === id) out.appendChild(linkItem(e.label, e.to, "→ "));
-        if (e.to === id) inn.appendChild(linkItem(e.label, e.from, "← "));
+        if (e.from === id) out.appendChild(linkItem(e.text, e.to, "→ "));
+        if (e.to === id) inn.appendChild(linkItem(e.text, e.from, "← "));
       });
       if (out.childNodes.length) { body.appendChild(el("div", "Links from here", "cm-meta")); body.appendChild(out); }
       if (inn.childNodes.length) { body.appendChild(el("div", "Links to here", "cm-meta")); body.appendChild(inn); }
@@ -326,12 +327,11 @@
         network.setOptions({ physics: false });
         ready();
       });
-      render(data.ops.length);
       network.stabilize(120);
     } else {
-      render(data.ops.length);
       ready();
     }
+    stepText(data.ops.length);
   }
 
   Promise.all([loadData(), loadVis()]).then(start).catch(function (err) {
