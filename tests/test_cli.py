@@ -157,6 +157,9 @@ def test_demo_builds_the_worked_example(tmp_path: Path) -> None:
     assert len(m) >= 30
     assert len({n["kind"] for n in m.nodes()}) >= 8
     assert Path(paths["json"]).is_file()
+    draft = Path(paths["rfc"]).read_text(encoding="utf-8")
+    assert draft == m.rfc()  # the draft of the map file it wrote, hash and all
+    assert "## Appendix: where each node went" in draft
     page = Path(paths["html"]).read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "Locking the IPFS repo for concurrent access" in page
