@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import ConceptMapError, InvalidValueError, MapFileError
+from .errors import InvalidValueError
 from .mermaid import link_text
 from .nodelink import MARKER, VERSION, from_node_link
 from .schema import (
@@ -40,6 +40,7 @@ from .schema import (
 )
 from .state import copied
 from .style import KIND_STYLES
+from .textfile import load_json, write_text
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -200,10 +201,7 @@ def write_canvas(
 ) -> None:
     """Write :func:`canvas_data` to ``path`` (UTF-8, indented), e.g. ``map.canvas``."""
     text = json.dumps(canvas_data(m, positions=positions), ensure_ascii=False, indent=1)
-    try:
-        Path(path).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    write_text(path, text + "\n")
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -348,13 +346,4 @@ def from_canvas(data: Any, *, author: str | None = None) -> ConceptMap:
 
 def read_canvas(path: str | os.PathLike[str], *, author: str | None = None) -> ConceptMap:
     """Read a map from a ``.canvas`` file: an export of this module, or drawn by hand."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be read: {exc.strerror}") from None
-    except (ValueError, RecursionError) as exc:
-        raise MapFileError(path, f"is not JSON ({exc})") from None
-    try:
-        return from_canvas(data, author=author)
-    except ConceptMapError as exc:
-        raise MapFileError(path, str(exc)) from None
+    return load_json(path, lambda data: from_canvas(data, author=author))

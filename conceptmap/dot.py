@@ -15,14 +15,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import MapFileError
 from .mermaid import link_text
 from .style import KIND_STYLES
+from .textfile import write_text
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -156,7 +155,4 @@ def dot_data(m: ConceptMap) -> str:
 
 def write_dot(m: ConceptMap, path: str | os.PathLike[str]) -> None:
     """Write :func:`dot_data` to ``path`` (UTF-8), e.g. ``map.dot``."""
-    try:
-        Path(path).write_text(dot_data(m), encoding="utf-8")
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    write_text(path, dot_data(m))

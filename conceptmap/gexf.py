@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError as XMLParseError
 from xml.etree.ElementTree import SubElement, parse
@@ -25,6 +24,7 @@ from .errors import ConceptMapError, MapFileError
 from .graphml import from_plain_graph, plain_graph
 from .mermaid import link_text
 from .style import KIND_STYLES
+from .textfile import write_text
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -77,10 +77,7 @@ def gexf_data(m: ConceptMap) -> str:
 
 def write_gexf(m: ConceptMap, path: str | os.PathLike[str]) -> None:
     """Write :func:`gexf_data` to ``path`` (UTF-8), e.g. ``map.gexf``."""
-    try:
-        Path(path).write_text(gexf_data(m), encoding="utf-8")
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    write_text(path, gexf_data(m))
 
 
 def _meta(description: str | None) -> dict[str, Any]:

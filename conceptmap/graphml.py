@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError as XMLParseError
 
@@ -29,6 +28,7 @@ import networkx as nx
 
 from .errors import ConceptMapError, MapFileError
 from .nodelink import MARKER, VERSION, from_node_link
+from .textfile import write_text
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -82,10 +82,7 @@ def graphml_data(m: ConceptMap) -> str:
 
 def write_graphml(m: ConceptMap, path: str | os.PathLike[str]) -> None:
     """Write :func:`graphml_data` to ``path`` (UTF-8), e.g. ``map.graphml``."""
-    try:
-        Path(path).write_text(graphml_data(m), encoding="utf-8")
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    write_text(path, graphml_data(m))
 
 
 def from_plain_graph(

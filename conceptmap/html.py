@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .errors import MapFileError
 from .perf import gc_paused
 from .schema import KINDS
 from .state import Op, edge_key
 from .style import AUTHOR_COLORS, KIND_STYLES
+from .textfile import write_text
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -213,8 +213,4 @@ def write_html(
 ) -> Path:
     """Write the map as one self-contained HTML file that opens offline."""
     text = render_html(m, positions=positions)
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
-    return Path(path)
+    return write_text(path, text)

@@ -15,14 +15,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import InvalidValueError, MapFileError
+from .errors import InvalidValueError
 from .schema import KINDS
 from .style import KIND_STYLES
+from .textfile import write_text
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -155,7 +155,4 @@ def mermaid_data(m: ConceptMap, *, direction: str = "LR") -> str:
 
 def write_mermaid(m: ConceptMap, path: str | os.PathLike[str]) -> None:
     """Write :func:`mermaid_data` to ``path`` (UTF-8), e.g. ``map.mmd``."""
-    try:
-        Path(path).write_text(mermaid_data(m), encoding="utf-8")
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    write_text(path, mermaid_data(m))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import ConceptMapError, InvalidValueError, MapFileError
+from .errors import ConceptMapError, InvalidValueError
 from .state import MapState, Op, copied
+from .textfile import load_json, write_text
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -175,21 +175,9 @@ def from_graph(graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap
 def write_json(m: ConceptMap, path: str | os.PathLike[str]) -> None:
     """Write :func:`node_link_data` to ``path`` (UTF-8, indented, key order kept)."""
     text = json.dumps(node_link_data(m), ensure_ascii=False, indent=1)
-    try:
-        Path(path).write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    write_text(path, text + "\n")
 
 
 def read_json(path: str | os.PathLike[str], *, author: str | None = None) -> ConceptMap:
     """Read a map written by :func:`write_json` (as a new in-memory map)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be read: {exc.strerror}") from None
-    except (ValueError, RecursionError) as exc:
-        raise MapFileError(path, f"is not JSON ({exc})") from None
-    try:
-        return from_node_link(data, author=author)
-    except ConceptMapError as exc:
-        raise MapFileError(path, str(exc)) from None
+    return load_json(path, lambda data: from_node_link(data, author=author))

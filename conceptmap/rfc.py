@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from .analysis import Node, analyse
 from .errors import InvalidValueError, MapFileError
 from .perf import gc_paused
+from .textfile import write_text
 
 if TYPE_CHECKING:
     from .model import ConceptMap
@@ -149,8 +150,4 @@ def write_rfc(
 ) -> Path:
     """Write the draft to ``path``."""
     text = render(m, style, template)
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
-    return Path(path)
+    return write_text(path, text)
