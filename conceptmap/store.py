@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -279,7 +278,12 @@ class LogStore:
         data = head + b"".join(encode(r) for r in records[1:])
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            # not mkstemp: its 0600 would lock the other participants out of a shared
+            # map; a new file gets the umask's mode, a rewritten one keeps its own
+            tmp = str(self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            if self.path.exists():
+                os.chmod(tmp, stat.S_IMODE(os.stat(self.path).st_mode))
         except OSError as exc:
             raise MapFileError(self.path, f"cannot be written: {exc.strerror}") from None
         try:

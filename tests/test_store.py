@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,19 @@ def test_an_empty_file_is_a_map_not_yet_begun(tmp_path: Path) -> None:
     m = cm.ConceptMap.open(path, "Private DHT", author="d")
     assert cm.ConceptMap.load(path).meta["topic"] == "Private DHT"
     assert len(m) == 1
+
+
+def test_map_files_are_as_readable_as_any_new_file(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "shared.jsonl"
+        m = cm.ConceptMap.create(path, "Shared", author="a")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644  # others can read it, as with touch
+        path.chmod(0o664)
+        m.compact()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664  # a rewrite keeps the file's mode
+    finally:
+        os.umask(old)
 
 
 def test_save_writes_the_history_and_binds_the_file(tmp_path: Path) -> None:
