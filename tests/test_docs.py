@@ -62,3 +62,22 @@ def test_public_names_have_docstrings() -> None:
         value = getattr(cm, name)
         if callable(value):
             assert value.__doc__, name
+
+
+def test_the_api_tour_in_the_readme_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import networkx as nx
+
+    block = README.split("## Python API", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    block = block.replace("some_networkx_graph", "nx.path_graph(3)")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"nx": nx}
+    exec(compile(block, "README.md", "exec"), namespace)  # our own README
+    assert capsys.readouterr().out.startswith("2 nodes added, 2 links added")
+    m = namespace["m"]
+    assert isinstance(m, cm.ConceptMap)
+    assert (tmp_path / "maps" / "locking.html").is_file()
+    assert (
+        cm.ConceptMap.load(tmp_path / "maps" / "locking.jsonl").to_node_link() == m.to_node_link()
+    )
