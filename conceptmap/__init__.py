@@ -6,6 +6,7 @@
 2 nodes added, 1 link added; created as concepts because a link named them: 'Selectors'
 """
 
+from .attribution import default_author
 from .checks import Finding
 from .errors import (
     ConceptMapError,
@@ -45,6 +46,7 @@ __all__ = [
     "ParseError",
     "TopicError",
     "__version__",
+    "default_author",
     "export",
     "from_graph",
     "from_node_link",

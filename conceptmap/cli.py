@@ -256,6 +256,48 @@ def compact(path: Path) -> None:
 
 
 @main.command()
+@click.argument("agenda", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "notebooks",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("notebooks"),
+    show_default=True,
+    help="Where the notebooks go.",
+)
+@click.option(
+    "--maps",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("maps"),
+    show_default=True,
+    help="Where the (empty) session maps go.",
+)
+@click.option("--force", is_flag=True, help="Replace existing notebooks (maps are never replaced).")
+@by_option
+def sessions(agenda: Path, notebooks: Path, maps: Path, force: bool, by: str | None) -> None:
+    """Make one notebook and one empty map per session of an agenda.
+
+    AGENDA is a Markdown table of proposed sessions (topic, proposer, participants,
+    description), or a single session page.
+
+    \b
+    Example:
+        conceptmap sessions deep-dive-sessions.md -o notebooks/ --maps maps/
+    """
+    from .agenda import read_agenda
+    from .notebooks import write_sessions
+
+    found = read_agenda(agenda)
+    done = write_sessions(found, notebooks, maps, force=force, author=by)
+    click.echo(str(done))
+    click.echo(
+        f"{len(found)} sessions: {len(done.notebooks)} notebooks and {len(done.maps)} maps "
+        f"written, {len(done.kept)} files kept"
+    )
+
+
+@main.command()
 @click.option(
     "-o",
     "--output",

@@ -267,13 +267,16 @@ class ConceptMap(KindShortcuts):
         return check(self)
 
     def rfc(self, style: str = "ipip", *, template: str | os.PathLike[str] | None = None) -> str:
-        """A draft RFC in Markdown: ``ipip`` (default), ``rust``, ``ietf`` or ``adr``.
-
-        ``template`` is a Jinja2 file of your own; it receives the same data.
-        """
+        """A draft RFC in Markdown (``ipip``, ``rust``, ``ietf``, ``adr``, or your ``template``)."""
         from .rfc import render
 
         return render(self, style, template)
+
+    def write_rfc(self, path: str | os.PathLike[str], style: str = "ipip", **kw: Any) -> Path:
+        """Write :meth:`rfc` (``style``, or ``template=``) to ``path``."""
+        from .rfc import write_rfc
+
+        return write_rfc(self, path, style, kw.get("template"))
 
     def summary(self) -> dict[str, Any]:
         """Counts by kind and relation, participants and dates, as plain data."""

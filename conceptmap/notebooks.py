@@ -1,0 +1,162 @@
+"""Session notebooks: one ready-to-use Jupyter notebook (and empty map) per session.
+
+A generated notebook holds the session's facts and the deep-dive format, a cell
+that opens the map with the participant's name, a ``%%conceptmap`` cell seeded
+with the topic, and cells that write the HTML map and the RFC draft next to the
+map. nbformat writes it; nothing here needs a kernel.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import MapFileError
+from .model import ConceptMap
+
+if TYPE_CHECKING:
+    from .agenda import Session
+
+FORMAT = """\
+**Deep technical design** ({duration}): at most 4 people dive deep on one hard problem.
+
+- **Objective:** deep knowledge transfer that only happens in synchronous interaction.
+- **Outcome:** an RFC-like draft of the proposed solution (with its known shortcomings),
+  or a map of the important concepts, obstacles and related topics."""
+
+SYNTAX = """\
+# One fact per line. Kinds: concept obstacle requirement proposal decision shortcoming
+# question action related reference. Links: A -addresses-> B, A -"is stored in"-> B.
+# Indented lines under a declaration are its notes. Re-running this cell is safe."""
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")
+
+
+def _facts(s: Session) -> str:
+    rows = [
+        ("Proposed by", ", ".join(s.proposer) or "unknown"),
+        ("Participants", ", ".join(s.participants) or "unknown"),
+        ("Duration", s.duration or "75 minutes"),
+        ("From", s.source),
+    ]
+    lines = [f"# {_md(s.topic)}", "", *[f"- **{k}:** {_md(v)}" for k, v in rows]]
+    if s.description:
+        lines += ["", _md(s.description)]
+    return "\n".join(lines) + "\n\n" + FORMAT.format(duration=s.duration or "75 minutes")
+
+
+def session_notebook(s: Session, map_path: str) -> Any:
+    """The notebook for session ``s``, whose map is at ``map_path`` (relative to the notebook)."""
+    import nbformat.v4 as nbf
+
+    stem = map_path[: -len(".jsonl")] if map_path.endswith(".jsonl") else map_path
+    open_map = (
+        "%load_ext conceptmap\n"
+        "import conceptmap as cm\n\n"
+        "# Who you are: set CONCEPTMAP_AUTHOR before starting Jupyter, or write your name here.\n"
+        "author = cm.default_author()\n"
+        f"m = cm.ConceptMap.open({map_path!r}, topic={s.topic!r}, author=author)\n"
+        "m"
+    )
+    seed = f"%%conceptmap m\n{SYNTAX}\ntopic: {s.topic}\n" if _seedable(s.topic) else None
+    cells = [
+        nbf.new_markdown_cell(_facts(s)),
+        nbf.new_code_cell(open_map),
+        *([nbf.new_code_cell(seed)] if seed else []),
+        nbf.new_markdown_cell("When the discussion is over: the HTML map and the RFC draft."),
+        nbf.new_code_cell(
+            f"print(m.write_html({stem + '.html'!r}))\n"
+            f"print(m.write_rfc({stem + '.md'!r}))\n"
+            "for finding in m.check():\n    print(finding)"
+        ),
+    ]
+    nb = nbf.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["conceptmap"] = {"map": map_path, "source": s.source}
+    return nb
+
+
+def _seedable(topic: str) -> bool:
+    from .errors import ParseError
+    from .quickentry import parse
+
+    try:
+        (statement,) = parse(f"topic: {topic}")
+    except (ParseError, ValueError):
+        return False
+    return statement.relation is None
+
+
+@dataclass
+class Written:
+    """What ``write_sessions`` did, path by path."""
+
+    notebooks: list[Path] = field(default_factory=list)
+    maps: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [f"wrote {p}" for p in [*self.notebooks, *self.maps]]
+        lines += [f"kept {p} (exists; --force replaces notebooks, never maps)" for p in self.kept]
+        return "\n".join(lines)
+
+
+def write_sessions(
+    sessions: list[Session],
+    notebooks: str | os.PathLike[str] = "notebooks",
+    maps: str | os.PathLike[str] = "maps",
+    *,
+    force: bool = False,
+    author: str | None = None,
+) -> Written:
+    """One notebook and one empty map per session; existing maps are never replaced."""
+    import nbformat
+
+    nb_dir, map_dir = Path(notebooks), Path(maps)
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    done, taken = Written(), set[str]()
+    for s in sessions:
+        slug, n = s.slug, 1
+        while slug in taken:
+            n += 1
+            slug = f"{s.slug}-{n}"
+        taken.add(slug)
+        map_path, nb_path = map_dir / f"{slug}.jsonl", nb_dir / f"{slug}.ipynb"
+        if map_path.exists():
+            done.kept.append(map_path)
+        else:
+            _new_map(map_path, s, author)
+            done.maps.append(map_path)
+        if nb_path.exists() and not force:
+            done.kept.append(nb_path)
+            continue
+        relative = os.path.relpath(map_path, nb_dir).replace(os.sep, "/")
+        nb = session_notebook(s, relative)
+        nbformat.validate(nb)
+        try:
+            nbformat.write(nb, str(nb_path))
+        except OSError as exc:
+            raise MapFileError(nb_path, f"cannot be written: {exc.strerror}") from None
+        done.notebooks.append(nb_path)
+    return done
+
+
+def _new_map(path: Path, s: Session, author: str | None) -> None:
+    meta = {
+        "proposer": list(s.proposer),
+        "participants": list(s.participants),
+        "duration": s.duration,
+        "source": s.source,
+    }
+    m = ConceptMap.create(path, s.topic, author=author, meta=meta)
+    if s.description:
+        m.update(s.topic, notes=s.description)

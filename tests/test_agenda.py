@@ -1,0 +1,333 @@
+"""Reading session agendas: the IPFS deep-dive tables, session pages, and messy tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conceptmap.agenda import Session, read_agenda
+from conceptmap.errors import MapFileError
+from conceptmap.schema import slugify
+
+AGENDAS = Path(__file__).parent / "data" / "agendas"
+SEED = AGENDAS / "deep-dive-sessions.md"
+README = AGENDAS / "deep-dives-README.md"
+
+SEED_TOPICS = [
+    "Private DHT",
+    "Scaling up the DHT",
+    "Reducing the information leakage on a libp2p dial",
+    "GraphSync",
+    "Locking the IPFS repo for concurrent access",
+    "Proposing and Discussing Open Research Questions",
+    "Get the RFC Process (RFC #1) ready to ratify",
+    "Setting the Working Group Lifecycle (RFC #2)",
+    "Designing for better Coordination and Planning across the Ecosystem",
+]
+GRAPHSYNC_OBJECTIVE = "Have a plan how to implement GraphSync back to front."
+
+
+def write(tmp_path: Path, text: str, name: str = "agenda.md") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def by_topic(sessions: list[Session]) -> dict[str, Session]:
+    return {session.topic: session for session in sessions}
+
+
+# -- the seed agenda -----------------------------------------------------------
+
+
+def test_the_seed_agenda_yields_its_nine_sessions_in_order() -> None:
+    sessions = read_agenda(SEED)
+    assert [s.topic for s in sessions] == SEED_TOPICS
+    assert [s.slug for s in sessions] == [slugify(topic) for topic in SEED_TOPICS]
+    assert all(s.duration == "75 minutes" for s in sessions)
+    assert [s.source for s in sessions] == [
+        f"deep-dive-sessions.md, line {n}" for n in range(29, 38)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("topic", "proposer", "participants"),
+    [
+        ("Private DHT", ["@diasdavid"], []),  # ???
+        ("GraphSync", ["@diasdavid"], ["@diasdavid", "@stebalien", "@vmx"]),
+        (
+            "Locking the IPFS repo for concurrent access",
+            ["@alanshaw"],
+            [
+                "@diasdavid",
+                "@achingbrain",
+                "@alanshaw",
+                "@pgte",
+                "@hugomrdias",
+                "@satazor",
+                "@lidel",
+                "@olizilla",
+            ],
+        ),
+        ("Proposing and Discussing Open Research Questions", ["@miyazono"], []),  # N/A
+        ("Get the RFC Process (RFC #1) ready to ratify", ["@flyingzumwalt"], []),  # empty
+        (
+            "Setting the Working Group Lifecycle (RFC #2)",
+            ["@flyingzumwalt"],
+            ["At least a few Working Group captains"],
+        ),
+    ],
+)
+def test_seed_proposers_and_participants(
+    topic: str, proposer: list[str], participants: list[str]
+) -> None:
+    session = by_topic(read_agenda(SEED))[topic]
+    assert session.proposer == proposer
+    assert session.participants == participants
+
+
+@pytest.mark.parametrize(
+    ("topic", "description"),
+    [
+        ("Private DHT", ""),  # TBD, and an extra empty cell
+        ("Scaling up the DHT", ""),
+        (
+            "Get the RFC Process (RFC #1) ready to ratify",
+            "Review RFC #1 -- the RFC process. Submit a PR with final changes. "
+            "Start FCP (Final Comment Period)",
+        ),
+        # links to a page that does not exist: nothing to follow, no prose of its own
+        ("Designing for better Coordination and Planning across the Ecosystem", ""),
+    ],
+)
+def test_seed_descriptions(topic: str, description: str) -> None:
+    assert by_topic(read_agenda(SEED))[topic].description == description
+
+
+def test_a_local_session_page_link_is_followed_for_the_description() -> None:
+    graphsync = by_topic(read_agenda(SEED))["GraphSync"]
+    assert graphsync.links == ["graphsync.md"]
+    assert graphsync.description.startswith(GRAPHSYNC_OBJECTIVE)
+    assert "Bonus points for finding a better name than GraphSync" in graphsync.description
+    assert graphsync.duration == "75 minutes"  # the agenda's duration, not the page's
+
+
+def test_a_dangling_local_link_is_kept_as_a_link() -> None:
+    session = by_topic(read_agenda(SEED))[SEED_TOPICS[-1]]
+    assert session.links == ["team-coordination-at-scale.md"]
+
+
+# -- the second agenda: fewer columns, missing cells ----------------------------
+
+
+def test_the_readme_agenda_yields_all_its_rows() -> None:
+    sessions = read_agenda(README)
+    assert len(sessions) == 21
+    assert sessions[0].topic == "Private DHT"
+    assert sessions[-1].topic == "Designing HTTP API Docs that Work"
+    assert all(s.duration == "2 hours" for s in sessions)  # "(take breaks as needed)" dropped
+    assert all(s.source.startswith("deep-dives-README.md, line ") for s in sessions)
+
+
+@pytest.mark.parametrize(
+    ("topic", "proposer", "description", "links"),
+    [
+        ("Private DHT", ["@diasdavid"], "", []),
+        ("Scaling up the DHT", ["@diasdavid"], "Scaling the DHT to millions of nodes", []),
+        # no trailing pipe, no description cell at all
+        ("Live Streaming Capabilities through IPFS to X thousand", ["@diasdavid"], "", []),
+        ("Sharing IPLD Graphs (Implementation + API)", ["@diasdavid"], "", []),
+        # tabs around the cells and a bare URL as the whole description
+        (
+            "Identity for DApps",
+            ["@diasdavid"],
+            "",
+            ["https://github.com/ipfs/dynamic-data-and-capabilities/issues/7"],
+        ),
+        (
+            "Upgrading the HTTP-API to a RPC API (stop the nonsense)",
+            ["@diasdavid"],
+            "We desperately need a new remote API https://github.com/ipfs/http-api-spec/issues/116",
+            ["https://github.com/ipfs/http-api-spec/issues/116"],
+        ),
+        ("Designing HTTP API Docs that Work", ["@Mr0grog"], "", ["http-api-docs-that-work.md"]),
+    ],
+)
+def test_readme_rows_with_missing_cells(
+    topic: str, proposer: list[str], description: str, links: list[str]
+) -> None:
+    session = by_topic(read_agenda(README))[topic]
+    assert (session.proposer, session.participants) == (proposer, [])
+    assert session.description == description
+    assert session.links == links
+
+
+def test_a_table_without_participants_takes_them_from_the_linked_page() -> None:
+    graphsync = by_topic(read_agenda(README))["GraphSync"]
+    assert graphsync.participants == ["@diasdavid", "@stebalien", "@vmx"]
+    assert graphsync.description.startswith(GRAPHSYNC_OBJECTIVE)
+
+
+# -- single session pages --------------------------------------------------------
+
+
+def test_a_session_page_is_one_session() -> None:
+    [session] = read_agenda(AGENDAS / "graphsync.md")
+    assert session.topic == "GraphSync"  # "Deep Technical Design: " dropped
+    assert session.slug == "graphsync"
+    assert session.proposer == ["@diasdavid"]
+    assert session.participants == ["@diasdavid", "@stebalien", "@vmx"]  # required + lead
+    assert session.duration == "60 minutes"
+    assert session.description.startswith(GRAPHSYNC_OBJECTIVE + "\n\n1. @vmx gives")
+    assert session.source == "graphsync.md, line 1"
+    assert "https://github.com/ipld/specs/pull/66" in session.links
+
+
+def test_the_empty_template_has_no_facts_only_a_title() -> None:
+    [session] = read_agenda(AGENDAS / "session-template.md")
+    assert session.topic == "ENTER SESSION TITLE HERE"
+    assert (session.proposer, session.participants) == ([], [])
+    assert (session.description, session.duration) == ("", "")
+
+
+# -- messy tables ------------------------------------------------------------------
+
+MESSY = """\
+Some intro text | with a pipe that is not a table.
+
+- **Duration:** 45 minutes
+
+|Title|Who|Proposer|Notes
+|---|:--|--|--:
+Plain row | @alice and @bob | @carol | A description
+| Tabs\t|\t@dan,@erin\t|\t@frank\t|\tTabbed\tcell |
+| Extra cells | @gus | @hal | first | second | |
+| Escaped \\| pipe | - | N/A | a \\| b |
+| Too few | @ivy
+| | @nobody | @nobody | a row without a topic is skipped |
+|TBD| @x | @y | an unknown topic is skipped too |
+
+After the table.
+| Not a table row either |
+"""
+
+
+@pytest.mark.parametrize(
+    ("topic", "participants", "proposer", "description"),
+    [
+        ("Plain row", ["@alice", "@bob"], ["@carol"], "A description"),
+        ("Tabs", ["@dan", "@erin"], ["@frank"], "Tabbed cell"),
+        ("Extra cells", ["@gus"], ["@hal"], "first second"),
+        ("Escaped | pipe", [], [], "a | b"),
+        ("Too few", ["@ivy"], [], ""),
+    ],
+)
+def test_messy_rows(
+    tmp_path: Path, topic: str, participants: list[str], proposer: list[str], description: str
+) -> None:
+    session = by_topic(read_agenda(write(tmp_path, MESSY)))[topic]
+    assert (session.participants, session.proposer) == (participants, proposer)
+    assert session.description == description
+    assert session.duration == "45 minutes"
+
+
+def test_messy_table_keeps_exactly_the_rows_with_topics(tmp_path: Path) -> None:
+    sessions = read_agenda(write(tmp_path, MESSY))
+    assert [s.topic for s in sessions] == [
+        "Plain row",
+        "Tabs",
+        "Extra cells",
+        "Escaped | pipe",
+        "Too few",
+    ]
+    assert [s.source for s in sessions] == [f"agenda.md, line {n}" for n in (7, 8, 9, 10, 11)]
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("@a, @b and @c", ["@a", "@b", "@c"]),
+        ("@a @b @a", ["@a", "@b"]),
+        ("Alice, Bob and Carol", ["Alice", "Bob", "Carol"]),
+        ("mail me@example.org or @real", ["@real"]),
+        ("???", []),
+        ("TBD", []),
+        ("n/a", []),
+        ("*TBD*", []),
+        ("", []),
+    ],
+)
+def test_participant_cells(tmp_path: Path, cell: str, names: list[str]) -> None:
+    path = write(tmp_path, f"| Session | Participants |\n|--|--|\n| S | {cell} |\n")
+    [session] = read_agenda(path)
+    assert session.participants == names
+    assert session.duration == ""
+
+
+def test_several_tables_are_read_in_order(tmp_path: Path) -> None:
+    text = (
+        "| Topic | Proposed by |\n|-|-|\n| One | @a |\n\n"
+        "| Name | Value |\n|-|-|\n| ignored | table |\n\n"
+        "| Session title | Description |\n|-|-|\n| Two | second |\n"
+    )
+    assert [s.topic for s in read_agenda(write(tmp_path, text))] == ["One", "Two"]
+
+
+def test_reading_does_not_depend_on_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    graphsync = by_topic(read_agenda(SEED))["GraphSync"]
+    assert graphsync.description.startswith(GRAPHSYNC_OBJECTIVE)
+
+
+# -- errors ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("# Meeting notes\n\nWe talked about the DHT.\n", "is not an agenda"),
+        ("| Name | Value |\n|---|---|\n| a | b |\n", "is not an agenda"),
+        ("", "is not an agenda"),
+    ],
+)
+def test_a_file_that_is_not_an_agenda_is_a_map_file_error(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    path = write(tmp_path, text, "notes.md")
+    with pytest.raises(MapFileError, match=reason) as caught:
+        read_agenda(path)
+    assert caught.value.path == str(path)
+    assert str(caught.value).startswith(f"{path}: ")
+
+
+def test_a_missing_file_is_a_map_file_error(tmp_path: Path) -> None:
+    path = tmp_path / "nope.md"
+    with pytest.raises(MapFileError, match="no such agenda file") as caught:
+        read_agenda(path)
+    assert caught.value.path == str(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.write_bytes(b"\xff\xfe| Topic |\x80"), "not UTF-8"),
+        (lambda p: p.mkdir(), "cannot be read"),
+    ],
+)
+def test_an_unreadable_file_is_a_map_file_error(
+    tmp_path: Path, make: Callable[[Path], object], reason: str
+) -> None:
+    path = tmp_path / "agenda.md"
+    make(path)
+    with pytest.raises(MapFileError, match=reason):
+        read_agenda(path)
+
+
+def test_the_session_is_immutable() -> None:
+    session = read_agenda(SEED)[0]
+    with pytest.raises(AttributeError):
+        session.topic = "x"  # type: ignore[misc]
