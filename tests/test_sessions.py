@@ -114,3 +114,20 @@ def test_the_worked_session_is_a_real_map() -> None:
     for label in ("Web Locks API", "IndexedDB transactions", "Stale locks after a crash",
                   "Service worker", "One leader context owns the repo"):  # fmt: skip
         assert label in m
+
+
+def test_sessions_with_the_same_slug_get_distinct_files(tmp_path: Path) -> None:
+    agenda = tmp_path / "agenda.md"
+    agenda.write_text(
+        "| Topic | Proposed by | Participants | Description |\n|---|---|---|---|\n"
+        "| Private DHT | @a | @b | first |\n| Private  DHT! | @c | @d | second |\n",
+        encoding="utf-8",
+    )
+    result = run("sessions", agenda, "-o", tmp_path / "nb", "--maps", tmp_path / "maps")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "nb").glob("*.ipynb")) == [
+        "private-dht-2.ipynb", "private-dht.ipynb"
+    ]  # fmt: skip
+    second = cm.ConceptMap.load(tmp_path / "maps" / "private-dht-2.jsonl")
+    assert second.meta["proposer"] == ["@c"]
+    assert second.node(second.meta["topic"])["notes"] == "second"
