@@ -28,7 +28,7 @@ import networkx as nx
 
 from .errors import InvalidValueError
 from .mermaid import link_text
-from .nodelink import MARKER, VERSION, from_node_link
+from .nodelink import MARKER, VERSION, checked_item, from_node_link
 from .schema import (
     DEFAULT_RELATION,
     KIND_ALIASES,
@@ -243,18 +243,9 @@ def _card_fields(raw: dict[str, Any]) -> dict[str, Any] | None:
     return None  # a group, or a card of a kind this version does not know
 
 
-def _object(what: str, index: int, raw: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise InvalidValueError(f"{what} {index} is not an object: {raw!r:.60}")
-    missing = [f for f in fields if not isinstance(raw.get(f), str)]
-    if missing:
-        raise InvalidValueError(f"{what} {index} has no text {', '.join(map(repr, missing))}")
-    return raw
-
-
 def _nodes(cards: list[Any]) -> tuple[list[dict[str, Any]], dict[str, str | None]]:
     """Map nodes from cards, and each card's node id (None for a card that is none)."""
-    cards = [_object("node", i, raw, ("id", "type")) for i, raw in enumerate(cards)]
+    cards = [checked_item("node", i, raw, ("id", "type")) for i, raw in enumerate(cards)]
     # cards from an export keep their ids; new cards get slugs that none of those has
     taken = {c["id"] for c in cards if isinstance(c.get(MARKER), dict)}
     ids: dict[str, str | None] = {}
@@ -294,7 +285,7 @@ def _edges(arrows: list[Any], ids: dict[str, str | None]) -> list[dict[str, Any]
     edges: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str, str]] = set()
     for i, raw in enumerate(arrows):
-        arrow = _object("edge", i, raw, ("id", "fromNode", "toNode"))
+        arrow = checked_item("edge", i, raw, ("id", "fromNode", "toNode"))
         ends = [arrow["fromNode"], arrow["toNode"]]
         for end in ends:
             if end not in ids:

@@ -20,6 +20,7 @@ from . import __version__
 from .errors import ConceptMapError, MapFileWarning
 from .exports import import_map
 from .model import ConceptMap
+from .rfc import STYLES
 
 MAP = click.Path(dir_okay=False, path_type=Path)
 
@@ -190,7 +191,7 @@ def export(path: Path, output: Path) -> None:
 @click.argument("path", type=MAP)
 @click.option(
     "--style",
-    type=click.Choice(["ipip", "rust", "ietf", "adr"]),
+    type=click.Choice(STYLES),
     default="ipip",
     show_default=True,
     help="The RFC process whose layout the draft follows.",

@@ -75,7 +75,8 @@ def node_link_data(m: ConceptMap) -> dict[str, Any]:
     }
 
 
-def _item(kind: str, index: int, item: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+def checked_item(kind: str, index: int, item: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """``item`` if it is an object with text ``fields``; else an error naming it by position."""
     if not isinstance(item, dict):
         raise InvalidValueError(f"{kind} {index} is not an object: {item!r:.60}")
     missing = [f for f in fields if not isinstance(item.get(f), str)]
@@ -99,7 +100,7 @@ def from_node_link(data: Any, *, author: str | None = None) -> ConceptMap:
     fallback = author or "conceptmap"
     ops: list[Op] = []
     for i, raw in enumerate(data["nodes"]):
-        item = _item("node", i, raw, ("id", "label"))
+        item = checked_item("node", i, raw, ("id", "label"))
         op: Op = {"op": "add_node", "id": item["id"], "label": item["label"]}
         op["kind"] = item.get("kind", "concept")
         op.update({k: item[k] for k in _NODE_OPTIONAL if item.get(k) not in (None, "")})
@@ -108,7 +109,7 @@ def from_node_link(data: Any, *, author: str | None = None) -> ConceptMap:
         )
         ops.append(op)
     for i, raw in enumerate(edges):
-        item = _item("edge", i, raw, ("source", "target"))
+        item = checked_item("edge", i, raw, ("source", "target"))
         op = {"op": "add_edge", "source": item["source"], "target": item["target"]}
         op["relation"] = item.get("relation", "relates_to")
         if item.get("phrase"):
