@@ -41,6 +41,39 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+STARTED = (
+    "[...document.querySelectorAll('.jp-InputPrompt')]"
+    ".some(e => /\\[[0-9*]+\\]/.test(e.textContent))"
+)
+
+
+def connected(url: str, seconds: float = 60) -> None:
+    """Wait until the server says the notebook's kernel is idle with a client connected."""
+    import json
+
+    deadline, kernels = time.monotonic() + seconds, []
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/api/kernels", timeout=2) as reply:  # loopback
+                kernels = json.load(reply)
+        except OSError:  # the server answers 500 now and then while a kernel starts
+            kernels = []
+        if any(k["execution_state"] == "idle" and k["connections"] > 0 for k in kernels):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"no kernel was connected and idle within {seconds:g} s: {kernels}")
+
+
+def started(page: Any, seconds: float = 15) -> bool:
+    """True once some cell shows an execution count (or the running star)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if page.evaluate(STARTED):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     jupyter = Path(sys.executable).parent / "jupyter"
@@ -99,8 +132,14 @@ def test_a_session_notebook_runs_in_jupyterlab(browser: Any, lab: tuple[str, Pat
     page.goto(f"{url}/lab/tree/notebooks/graphsync.ipynb")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    connected(url)
+    # JupyterLab can show "idle" before the kernel's session is connected, and then
+    # drops a Run All: run again until the first cell has an execution count
+    for _ in range(4):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        if started(page):
+            break
     # the last map drawn is the one under the last %%conceptmap cell
     page.wait_for_selector(".jp-OutputArea iframe", timeout=90_000)
     deadline = time.monotonic() + 90
