@@ -53,8 +53,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from conceptmap import KINDS, RELATIONS, ConceptMap
-from conceptmap.layout import layout_positions
-from conceptmap.schema import label_key
+from conceptmap.core.schema import label_key
+from conceptmap.drawing.layout import layout_positions
 
 if TYPE_CHECKING:
     from playwright.sync_api import ViewportSize

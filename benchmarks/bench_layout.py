@@ -1,4 +1,4 @@
-"""Benchmark of ``conceptmap.layout``: speed against networkx, and whether links stay short.
+"""Benchmark of ``conceptmap.drawing.layout``: speed against networkx, and whether links stay short.
 
 Run through ``benchmarks/run.py`` (``make bench``) or alone:
 ``.venv/bin/python benchmarks/bench_layout.py``. ``main()`` returns True when every target
@@ -31,7 +31,7 @@ from typing import Any
 
 import networkx as nx
 
-from conceptmap.layout import layout_positions
+from conceptmap.drawing.layout import layout_positions
 
 SEED = 20261124
 N_NODES = 5_000

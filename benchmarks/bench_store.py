@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from conceptmap import KINDS, RELATIONS, ConceptMap
-from conceptmap.schema import label_key, slugify
+from conceptmap.core.schema import label_key, slugify
 
 SEED = 20261124
 N_NODES = 10_000

@@ -6,8 +6,10 @@
 2 nodes added, 1 link added; created as concepts because a link named them: 'Selectors'
 """
 
-from .attribution import default_author
-from .checks import Finding
+from .core.attribution import default_author
+from .core.plan import Change
+from .core.quickentry import parse
+from .core.schema import KIND_ALIASES, KINDS, RELATIONS
 from .errors import (
     ConceptMapError,
     FormatVersionError,
@@ -19,15 +21,12 @@ from .errors import (
     ParseError,
     TopicError,
 )
-from .exports import export, import_map
-from .magic import load_ipython_extension
+from .jupyter.magic import load_ipython_extension
 from .model import ConceptMap
-from .nodelink import from_graph, from_node_link, node_link_data, read_json, write_json
-from .plan import Change
-from .quickentry import parse
-from .schema import KIND_ALIASES, KINDS, RELATIONS
-
-__version__ = "0.1.0"
+from .readwrite import export, import_map
+from .readwrite.nodelink import from_graph, from_node_link, node_link_data, read_json, write_json
+from .rfc.checks import Finding
+from .version import __version__
 
 __all__ = [
     "KINDS",

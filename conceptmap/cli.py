@@ -16,11 +16,11 @@ from typing import Any
 
 import click
 
-from . import __version__
 from .errors import ConceptMapError, MapFileWarning
-from .exports import import_map
 from .model import ConceptMap
-from .rfc import STYLES
+from .readwrite import import_map
+from .rfc.draft import STYLES
+from .version import __version__
 
 MAP = click.Path(dir_okay=False, path_type=Path)
 
@@ -214,7 +214,7 @@ def rfc(path: Path, style: str, template: Path | None, output: Path | None) -> N
     Example:
         conceptmap rfc maps/x.jsonl --style rust -o drafts/x.md
     """
-    from .rfc import write_rfc
+    from .rfc.draft import write_rfc
 
     m = ConceptMap.load(path)
     if output is None:
@@ -286,8 +286,8 @@ def sessions(agenda: Path, notebooks: Path, maps: Path, force: bool, by: str | N
     Example:
         conceptmap sessions deep-dive-sessions.md -o notebooks/ --maps maps/
     """
-    from .agenda import read_agenda
-    from .notebooks import write_sessions
+    from .jupyter.agenda import read_agenda
+    from .jupyter.notebooks import write_sessions
 
     found = read_agenda(agenda)
     done = write_sessions(found, notebooks, maps, force=force, author=by)

@@ -11,15 +11,15 @@ from typing import Any, TypeVar, Unpack
 
 import networkx as nx
 
-from .attribution import default_author, now
-from .checks import Finding, check, summary
+from .core.attribution import default_author, now
+from .core.perf import gc_paused
+from .core.plan import Change, Plan
+from .core.schema import clean_label, normalize_kind
+from .core.shortcuts import KindShortcuts, NodeFields
+from .core.state import BadOperation, MapState, Op, SkippedOperation, copied
+from .core.store import FORMAT, VERSION, Batch, Chunk, LogStore
 from .errors import MapFileError, MapFileWarning, NodeNotFoundError
-from .perf import gc_paused
-from .plan import Change, Plan
-from .schema import clean_label, normalize_kind
-from .shortcuts import KindShortcuts, NodeFields
-from .state import BadOperation, MapState, Op, SkippedOperation, copied
-from .store import FORMAT, VERSION, Batch, Chunk, LogStore
+from .rfc.checks import Finding, check, summary
 
 T = TypeVar("T")
 Positions = Mapping[str, tuple[float, float]]
@@ -119,7 +119,7 @@ class ConceptMap(KindShortcuts):
 
         The history (who changed what, in which order) goes; the map stays.
         """
-        from .nodelink import minimal_ops
+        from .readwrite.nodelink import minimal_ops
 
         if self._store is None:
             raise MapFileError("<memory>", "an in-memory map has no file to compact")
@@ -232,7 +232,7 @@ class ConceptMap(KindShortcuts):
 
         ``source`` names the text in error messages (a file name, "cell 3").
         """
-        from .quickentry import parse, plan_statements
+        from .core.quickentry import parse, plan_statements
 
         statements = parse(text, source=source)
         return self._change(lambda p: plan_statements(p, statements, source))[0]
@@ -268,13 +268,13 @@ class ConceptMap(KindShortcuts):
 
     def rfc(self, style: str = "ipip", *, template: str | os.PathLike[str] | None = None) -> str:
         """A draft RFC in Markdown (``ipip``, ``rust``, ``ietf``, ``adr``, or your ``template``)."""
-        from .rfc import render
+        from .rfc.draft import render
 
         return render(self, style, template)
 
     def write_rfc(self, path: str | os.PathLike[str], style: str = "ipip", **kw: Any) -> Path:
         """Write :meth:`rfc` (``style``, or ``template=``) to ``path``."""
-        from .rfc import write_rfc
+        from .rfc.draft import write_rfc
 
         return write_rfc(self, path, style, kw.get("template"))
 
@@ -284,7 +284,7 @@ class ConceptMap(KindShortcuts):
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write the map in the format the suffix of ``path`` names (``.json``, ...)."""
-        from .exports import export
+        from .readwrite import export
 
         return export(self, path)
 
@@ -292,39 +292,39 @@ class ConceptMap(KindShortcuts):
         self, path: str | os.PathLike[str], *, positions: Positions | None = None
     ) -> Path:
         """Write the interactive map: one HTML file that opens offline, by double click."""
-        from .html import write_html
+        from .drawing.html import write_html
 
         return write_html(self, path, positions=positions)
 
     def to_pyvis(self, **options: Any) -> Any:
         """A ``pyvis.network.Network`` of this map, for pyvis users (built in linear time)."""
-        from .pyvis_interop import to_pyvis
+        from .drawing.pyvis_interop import to_pyvis
 
         return to_pyvis(self, **options)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """Jupyter's display: the map drawn in a sandboxed iframe, text, and JSON."""
-        from .display import mimebundle
+        from .jupyter.display import mimebundle
 
         return mimebundle(self)
 
     def to_node_link(self) -> dict[str, Any]:
         """The map as node-link data (JSON-ready, lossless)."""
-        from .nodelink import node_link_data
+        from .readwrite.nodelink import node_link_data
 
         return node_link_data(self)
 
     @classmethod
     def from_node_link(cls, data: Any, *, author: str | None = None) -> ConceptMap:
         """A new in-memory map from :meth:`to_node_link` data."""
-        from .nodelink import from_node_link
+        from .readwrite.nodelink import from_node_link
 
         return from_node_link(data, author=author)
 
     @classmethod
     def from_graph(cls, graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap:
         """A new in-memory map from a networkx graph, which is left as it was."""
-        from .nodelink import from_graph
+        from .readwrite.nodelink import from_graph
 
         return from_graph(graph, author=author)
 

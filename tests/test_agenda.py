@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conceptmap.agenda import Session, read_agenda
+from conceptmap.core.schema import slugify
 from conceptmap.errors import MapFileError
-from conceptmap.schema import slugify
+from conceptmap.jupyter.agenda import Session, read_agenda
 
 AGENDAS = Path(__file__).parent / "data" / "agendas"
 SEED = AGENDAS / "deep-dive-sessions.md"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import conceptmap as cm
-from conceptmap.state import MapState
+from conceptmap.core.state import MapState
 
 from .browser import launch, map_frame, visit
 

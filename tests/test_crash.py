@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conceptmap import ConceptMap, MapFileWarning
-from conceptmap.store import TORN_END, encode
+from conceptmap.core.store import TORN_END, encode
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import re
 import pytest
 
 import conceptmap as cm
-from conceptmap.display import MIME
+from conceptmap.jupyter.display import MIME
 
 
 def test_bundle_has_text_html_and_json(example: cm.ConceptMap) -> None:
@@ -31,13 +31,13 @@ def test_display_never_raises(example: cm.ConceptMap, monkeypatch: pytest.Monkey
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr("conceptmap.html.render_html", broken)
+    monkeypatch.setattr("conceptmap.drawing.html.render_html", broken)
     bundle = example._repr_mimebundle_()
     assert bundle == {"text/plain": "<ConceptMap: cannot be displayed: template missing>"}
 
 
 def test_same_map_same_page(example: cm.ConceptMap) -> None:
-    from conceptmap.html import render_html
+    from conceptmap.drawing.html import render_html
 
     assert render_html(example) == render_html(example)
 

@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 
 import conceptmap as cm
-from conceptmap.canvas import canvas_data, from_canvas, read_canvas
 from conceptmap.cli import main
 from conceptmap.demo import example_text
-from conceptmap.dot import dot_data, quote, quote_label
-from conceptmap.exports import READERS, WRITERS
-from conceptmap.mermaid import escape, flowchart, link_text, mermaid_data
+from conceptmap.readwrite import READERS, WRITERS
+from conceptmap.readwrite.canvas import canvas_data, from_canvas, read_canvas
+from conceptmap.readwrite.dot import dot_data, quote, quote_label
+from conceptmap.readwrite.mermaid import escape, flowchart, link_text, mermaid_data
 
 HOSTILE = [
     'He said "hi"',

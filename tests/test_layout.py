@@ -12,7 +12,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from conceptmap.layout import EDGE_PX, layout_positions
+from conceptmap.drawing.layout import EDGE_PX, layout_positions
 
 Positions = Mapping[Any, tuple[float, float]]
 

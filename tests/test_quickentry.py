@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import conceptmap as cm
-from conceptmap.quickentry import parse
+from conceptmap.core.quickentry import parse
 
 DESIGN_EXAMPLE = """\
 # comments start with #

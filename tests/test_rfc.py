@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 import conceptmap as cm
 from conceptmap.demo import example_text
-from conceptmap.rfc import STYLES
+from conceptmap.rfc.draft import STYLES
 
 from .test_exports import parse_mermaid
 
@@ -230,7 +230,7 @@ def test_every_node_is_traced_and_every_problem_is_somewhere(
     for u, relation, v in links:
         if u < len(ids) and v < len(ids):
             m.link(ids[u], relation, ids[v])
-    from conceptmap.rfc import context, render
+    from conceptmap.rfc.draft import context, render
 
     text = render(m, style)
     appendix = text[text.index("Appendix: where each node went") :]
@@ -245,7 +245,7 @@ def test_every_node_is_traced_and_every_problem_is_somewhere(
 
 
 def _sections(m: cm.ConceptMap, style: str) -> dict[str, list[str]]:
-    from conceptmap.rfc import _package_environment, context
+    from conceptmap.rfc.draft import _package_environment, context
 
     ctx = context(m)
     _package_environment().get_template(f"{style}.md.j2").render(**ctx)

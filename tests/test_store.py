@@ -281,7 +281,7 @@ def test_a_failed_append_changes_neither_file_nor_memory(
     def disk_full(fd: int, data: bytes) -> int:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("conceptmap.store.os.write", disk_full)
+    monkeypatch.setattr("conceptmap.core.store.os.write", disk_full)
     with pytest.raises(cm.MapFileError, match="could not be appended to: No space left"):
         m.apply("obstacle: Two tabs -> Web Locks")
     assert map_path.read_bytes() == before

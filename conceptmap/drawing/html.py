@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .perf import gc_paused
-from .schema import KINDS
-from .state import Op, edge_key
+from ..core.files import write_text
+from ..core.perf import gc_paused
+from ..core.schema import KINDS
+from ..core.state import Op, edge_key
 from .style import AUTHOR_COLORS, KIND_STYLES
-from .textfile import write_text
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 Positions = Mapping[str, tuple[float, float]]
 
@@ -45,7 +45,7 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 @cache
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("conceptmap", "templates"),
+        loader=PackageLoader("conceptmap.drawing", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -54,7 +54,7 @@ def _environment() -> Environment:
 
 @cache
 def _asset(name: str) -> str:
-    return (files("conceptmap") / "templates" / name).read_text(encoding="utf-8")
+    return (files("conceptmap.drawing") / "templates" / name).read_text(encoding="utf-8")
 
 
 @cache
@@ -180,7 +180,7 @@ def render_html(
     m: ConceptMap, *, positions: Positions | None = None, embedded: bool = False
 ) -> str:
     """The page as a string; ``embedded`` packs vis-network small, for notebook output."""
-    from . import __version__
+    from ..version import __version__
 
     data = page_data(m, positions)
     with gc_paused(len(m) > 1000):

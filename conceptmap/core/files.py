@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import ConceptMapError, MapFileError
+from ..errors import ConceptMapError, MapFileError
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .style import KIND_STYLES
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 
 def to_pyvis(m: ConceptMap, **options: Any) -> Any:

@@ -23,7 +23,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-from .errors import ConceptMapError, LineError, ParseError
+from ..errors import ConceptMapError, LineError, ParseError
 from .plan import Plan
 from .schema import (
     DEFAULT_RELATION,

@@ -1,6 +1,6 @@
 """The RFC draft: Markdown from a map, in the layout of a known RFC process.
 
-Every style is a Jinja2 template in ``templates/rfc/`` fed by one
+Every style is a Jinja2 template in ``rfc/templates/`` fed by one
 :class:`~conceptmap.analysis.Analysis`. Templates write user text only through
 the ``md`` filters (which escape it) and mark each item with ``trace(node,
 section)``: a hidden ``<!-- cm:ID -->`` comment that also records where the node
@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
 
+from ..core.files import write_text
+from ..core.perf import gc_paused
+from ..errors import InvalidValueError, MapFileError
 from .analysis import Node, analyse
-from .errors import InvalidValueError, MapFileError
-from .perf import gc_paused
-from .textfile import write_text
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 STYLES = ("ipip", "rust", "ietf", "adr")
 
@@ -83,7 +83,7 @@ def comment_id(node: str) -> str:
 
 @cache
 def _package_environment() -> Environment:
-    return _environment(PackageLoader("conceptmap", "templates/rfc"))
+    return _environment(PackageLoader("conceptmap.rfc", "templates"))
 
 
 def _environment(loader: Any) -> Environment:

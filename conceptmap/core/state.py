@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from .errors import ConceptMapError
+from ..errors import ConceptMapError
 from .schema import KINDS, RELATIONS, clean_label, clean_notes, clean_phrase, label_key
 
 Op = dict[str, Any]

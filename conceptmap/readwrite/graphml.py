@@ -26,12 +26,12 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 
 import networkx as nx
 
-from .errors import ConceptMapError, MapFileError
+from ..core.files import write_text
+from ..errors import ConceptMapError, MapFileError
 from .nodelink import MARKER, VERSION, from_node_link
-from .textfile import write_text
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 #: The graph attribute that lists the metadata keys written as JSON.
 JSON_KEYS = f"{MARKER}:json"

@@ -23,23 +23,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import InvalidValueError
 from .canvas import read_canvas, write_canvas
 from .dot import write_dot
-from .errors import InvalidValueError
 from .gexf import read_gexf, write_gexf
 from .graphml import read_graphml, write_graphml
 from .mermaid import write_mermaid
 from .nodelink import read_json, write_json
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 Writer = Callable[["ConceptMap", str | os.PathLike[str]], object]
 Reader = Callable[..., "ConceptMap"]
 
 
 def _write_html(m: ConceptMap, path: str | os.PathLike[str]) -> None:
-    from .html import write_html  # jinja2 and the page assets load only when wanted
+    from ..drawing.html import write_html  # jinja2 and the page assets load only when wanted
 
     write_html(m, path)
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .errors import InvalidValueError
+from ..errors import InvalidValueError
 
 #: Node kinds, in the order an RFC reads them. Each maps to its meaning.
 KINDS: dict[str, str] = {

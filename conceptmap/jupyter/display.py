@@ -12,7 +12,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 MIME = "application/vnd.conceptmap+json"
 FRAME_HEIGHT = 620
@@ -48,7 +48,7 @@ def _fallback(m: ConceptMap) -> str:
 
 def html_output(m: ConceptMap) -> str:
     """The ``text/html`` output: the page in a sandboxed iframe, then the text fallback."""
-    from .html import render_html
+    from ..drawing.html import render_html
 
     page = render_html(m, embedded=True)
     # single quotes around srcdoc: JSON's many double quotes then need no escaping

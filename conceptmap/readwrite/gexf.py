@@ -20,14 +20,14 @@ from xml.etree.ElementTree import SubElement, parse
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from .errors import ConceptMapError, MapFileError
+from ..core.files import write_text
+from ..drawing.style import KIND_STYLES
+from ..errors import ConceptMapError, MapFileError
 from .graphml import from_plain_graph, plain_graph
 from .mermaid import link_text
-from .style import KIND_STYLES
-from .textfile import write_text
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 
 def _rgb(colour: str) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import MapFileError
-from .model import ConceptMap
+from ..errors import MapFileError
+from ..model import ConceptMap
 
 if TYPE_CHECKING:
     from .agenda import Session
@@ -86,8 +86,8 @@ def session_notebook(s: Session, map_path: str) -> Any:
 
 
 def _seedable(topic: str) -> bool:
-    from .errors import ParseError
-    from .quickentry import parse
+    from ..core.quickentry import parse
+    from ..errors import ParseError
 
     try:
         (statement,) = parse(f"topic: {topic}")

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import InvalidValueError, NodeNotFoundError, TopicError
+from ..errors import InvalidValueError, NodeNotFoundError, TopicError
 from .schema import (
     DEFAULT_RELATION,
     clean_label,

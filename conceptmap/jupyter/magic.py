@@ -17,8 +17,8 @@ import os
 import sys
 from typing import Any
 
-from .errors import ConceptMapError
-from .model import ConceptMap
+from ..errors import ConceptMapError
+from ..model import ConceptMap
 
 _OPEN: dict[str, ConceptMap] = {}  # maps opened by path in this kernel, by real path
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +216,7 @@ def content_hash(m: ConceptMap) -> str:
 
 def analyse(m: ConceptMap) -> Analysis:
     """Read ``m`` as an RFC needs it (``m`` is not changed)."""
-    from .mermaid import flowchart
+    from ..readwrite.mermaid import flowchart
 
     g = _Graph(m)
     meta = m.meta

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import InvalidValueError
-from .schema import KINDS
-from .style import KIND_STYLES
-from .textfile import write_text
+from ..core.files import write_text
+from ..core.schema import KINDS
+from ..drawing.style import KIND_STYLES
+from ..errors import InvalidValueError
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 #: The node shape of each kind, as Mermaid's (opening, closing) brackets.
 SHAPES: dict[str, tuple[str, str]] = {

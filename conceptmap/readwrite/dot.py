@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ..core.files import write_text
+from ..drawing.style import KIND_STYLES
 from .mermaid import link_text
-from .style import KIND_STYLES
-from .textfile import write_text
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 #: The Graphviz node shape of each kind.
 SHAPES: dict[str, str] = {

@@ -25,7 +25,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from .errors import FormatVersionError, MapFileError
+from ..errors import FormatVersionError, MapFileError
 
 FORMAT = "conceptmap"
 VERSION = 1

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import ConceptMapError, InvalidValueError
-from .state import MapState, Op, copied
-from .textfile import load_json, write_text
+from ..core.files import load_json, write_text
+from ..core.state import MapState, Op, copied
+from ..errors import ConceptMapError, InvalidValueError
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 MARKER = "conceptmap"
 VERSION = 1
@@ -87,7 +87,7 @@ def checked_item(kind: str, index: int, item: Any, fields: tuple[str, ...]) -> d
 
 def from_node_link(data: Any, *, author: str | None = None) -> ConceptMap:
     """A new in-memory map from :func:`node_link_data` output (``data`` is not changed)."""
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise InvalidValueError("node-link data needs a 'nodes' list")

@@ -26,10 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import InvalidValueError
-from .mermaid import link_text
-from .nodelink import MARKER, VERSION, checked_item, from_node_link
-from .schema import (
+from ..core.files import load_json, write_text
+from ..core.schema import (
     DEFAULT_RELATION,
     KIND_ALIASES,
     KINDS,
@@ -38,12 +36,14 @@ from .schema import (
     normalize_relation,
     slugify,
 )
-from .state import copied
-from .style import KIND_STYLES
-from .textfile import load_json, write_text
+from ..core.state import copied
+from ..drawing.style import KIND_STYLES
+from ..errors import InvalidValueError
+from .mermaid import link_text
+from .nodelink import MARKER, VERSION, checked_item, from_node_link
 
 if TYPE_CHECKING:
-    from .model import ConceptMap
+    from ..model import ConceptMap
 
 Positions = Mapping[str, tuple[float, float]]
 
@@ -152,7 +152,7 @@ def canvas_data(m: ConceptMap, *, positions: Positions | None = None) -> dict[st
     """
     graph = m.graph
     if positions is None:
-        from .layout import layout_positions
+        from ..drawing.layout import layout_positions
 
         positions = layout_positions(graph, seed=0)
     texts = {n: card_text(a["label"], a.get("notes", "")) for n, a in graph.nodes(data=True)}
@@ -327,7 +327,7 @@ def from_canvas(data: Any, *, author: str | None = None) -> ConceptMap:
     saved = data.get(MARKER)
     meta = saved.get("graph") if isinstance(saved, dict) else None
     if not isinstance(meta, dict):
-        from .attribution import now
+        from ..core.attribution import now
 
         meta = {"created": now()}
     nodes, ids = _nodes(cards)

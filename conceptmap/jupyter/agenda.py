@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import MapFileError
-from .schema import slugify
+from ..core.schema import slugify
+from ..errors import MapFileError
 
 __all__ = ["Session", "read_agenda"]
 

@@ -1,0 +1,1 @@
+"""Drawing a map: kind styles, the deterministic layout, the interactive HTML page."""

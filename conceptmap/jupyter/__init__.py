@@ -1,0 +1,1 @@
+"""The notebook side: inline display, the ``%%conceptmap`` magic, agendas and session notebooks."""
