@@ -12,6 +12,7 @@ from .core.quickentry import parse
 from .core.schema import KIND_ALIASES, KINDS, RELATIONS
 from .errors import (
     ConceptMapError,
+    FileError,
     FormatVersionError,
     InvalidValueError,
     LineError,
@@ -19,6 +20,7 @@ from .errors import (
     MapFileWarning,
     NodeNotFoundError,
     ParseError,
+    TemplateError,
     TopicError,
 )
 from .jupyter.magic import load_ipython_extension
@@ -35,6 +37,7 @@ __all__ = [
     "Change",
     "ConceptMap",
     "ConceptMapError",
+    "FileError",
     "Finding",
     "FormatVersionError",
     "InvalidValueError",
@@ -43,6 +46,7 @@ __all__ = [
     "MapFileWarning",
     "NodeNotFoundError",
     "ParseError",
+    "TemplateError",
     "TopicError",
     "__version__",
     "default_author",

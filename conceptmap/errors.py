@@ -4,12 +4,18 @@ Every error a user can cause derives from :class:`ConceptMapError`, so a caller
 (the CLI, a notebook magic) catches one class and shows its message::
 
     ConceptMapError
-    ├── ParseError         quick-entry text that cannot be applied (line numbers)
-    ├── MapFileError       a map file that cannot be read or written (path, line)
-    │   └── FormatVersionError   a map written by a newer conceptmap
-    ├── NodeNotFoundError  a label or id that names no node
-    ├── InvalidValueError  a bad kind, relation, label or attribute
-    └── TopicError         a second topic, or removing the only one
+    ├── ParseError          quick-entry text that cannot be applied (line numbers)
+    ├── FileError           a file that cannot be read or written (path, line):
+    │   │                   an agenda, a template, a notebook
+    │   └── MapFileError    a map file, or an export or import of one
+    │       ├── FormatVersionError  a map written by a newer conceptmap
+    │       └── LockFileError       the map's lock file cannot be made
+    ├── TemplateError       an RFC template that fails to render
+    ├── NodeNotFoundError   a label or id that names no node
+    ├── InvalidValueError   a bad kind, relation, label or attribute
+    ├── TopicError          a second topic, or removing the only one
+    ├── BadOperation        a malformed operation in a map file
+    └── SkippedOperation    a well-formed operation that does not fit the map
 
 Warnings about a map file that loaded anyway (a torn last line, a skipped
 operation) are :class:`MapFileWarning`.
@@ -41,8 +47,8 @@ class TopicError(ConceptMapError):
     """A map has exactly one topic: declaring a second one, or removing it."""
 
 
-class MapFileError(ConceptMapError):
-    """A map file that cannot be read or written.
+class FileError(ConceptMapError):
+    """A file that cannot be read or written: an agenda, a template, a notebook.
 
     The message names the file and, where there is one, the line.
     """
@@ -55,8 +61,28 @@ class MapFileError(ConceptMapError):
         super().__init__(f"{where}: {message}")
 
 
+class MapFileError(FileError):
+    """A map file, or an export or import of a map, that cannot be read or written."""
+
+
+class LockFileError(MapFileError):
+    """The map's lock file cannot be made (a folder we may not write): reading still works."""
+
+
 class FormatVersionError(MapFileError):
     """A map file written in a format version this conceptmap cannot read."""
+
+
+class TemplateError(ConceptMapError):
+    """An RFC template that fails to render; the message names the template and line."""
+
+
+class BadOperation(ConceptMapError):
+    """An operation that is not well formed: the file holds something foreign."""
+
+
+class SkippedOperation(ConceptMapError):
+    """A well-formed operation that does not fit the state (a dangling edge, ...)."""
 
 
 class MapFileWarning(UserWarning):

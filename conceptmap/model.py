@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar, Unpack
@@ -14,15 +15,22 @@ import networkx as nx
 from .core.attribution import default_author, now
 from .core.perf import gc_paused
 from .core.plan import Change, Plan
-from .core.schema import clean_label, normalize_kind
+from .core.schema import Positions, clean_label, normalize_kind
 from .core.shortcuts import KindShortcuts, NodeFields
-from .core.state import BadOperation, MapState, Op, SkippedOperation, copied
+from .core.state import MapState, Op, copied, minimal_ops
 from .core.store import FORMAT, VERSION, Batch, Chunk, LogStore
-from .errors import MapFileError, MapFileWarning, NodeNotFoundError
+from .errors import (
+    BadOperation,
+    ConceptMapError,
+    InvalidValueError,
+    MapFileError,
+    MapFileWarning,
+    NodeNotFoundError,
+    SkippedOperation,
+)
 from .rfc.checks import Finding, check, summary
 
 T = TypeVar("T")
-Positions = Mapping[str, tuple[float, float]]
 
 
 class ConceptMap(KindShortcuts):
@@ -99,6 +107,36 @@ class ConceptMap(KindShortcuts):
         return m
 
     @classmethod
+    def from_ops(
+        cls, ops: list[Op], *, author: str | None = None, created: str | None = None
+    ) -> ConceptMap:
+        """A new in-memory map that replays ``ops`` (as a map file holds them).
+
+        The operations are copied (a JSON round trip, which also refuses what a
+        map file could not hold); the first one that does not apply is an
+        :class:`InvalidValueError` naming it.
+
+        >>> m = ConceptMap.from_ops(
+        ...     [{"op": "add_node", "id": "dht", "label": "DHT", "kind": "topic",
+        ...       "by": "d", "at": "2019-07-15T10:00:00.000Z"}]
+        ... )
+        >>> m.topic_id, m.meta["topic"]
+        ('dht', 'DHT')
+        """
+        state = MapState()
+        for op in ops:
+            try:
+                state.apply(json.loads(json.dumps(op)))
+            except (ConceptMapError, TypeError, ValueError) as exc:
+                name = op.get("id") or f"{op.get('key') or op.get('source')}"
+                raise InvalidValueError(f"cannot import {op.get('op')} {name!r}: {exc}") from None
+        if created is not None:
+            state.meta["created"] = created
+        m = cls(author=author)
+        m._state = state
+        return m
+
+    @classmethod
     def _create_locked(
         cls, store: LogStore, topic: str | None, author: str | None, meta: dict[str, Any]
     ) -> ConceptMap:
@@ -109,7 +147,18 @@ class ConceptMap(KindShortcuts):
         return m
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
-        """Write this map, with its history, to a new file and keep it there from now on."""
+        """Write this map, with its history, to a new file and keep it there from now on.
+
+        The file is a map log (``.jsonl``); for other formats use :meth:`export`.
+        """
+        from .readwrite import WRITERS
+
+        suffix = Path(path).suffix.lower()
+        if suffix in WRITERS:
+            raise InvalidValueError(
+                f"save() writes a map log (.jsonl), not {suffix}: "
+                f"use m.export({str(path)!r}) for {suffix} files"
+            )
         store = LogStore(path)
         with store.locked():
             self._write(store, self._state.history, replace=overwrite)
@@ -119,8 +168,6 @@ class ConceptMap(KindShortcuts):
 
         The history (who changed what, in which order) goes; the map stays.
         """
-        from .readwrite.nodelink import minimal_ops
-
         if self._store is None:
             raise MapFileError("<memory>", "an in-memory map has no file to compact")
         with self._store.locked():
@@ -272,11 +319,17 @@ class ConceptMap(KindShortcuts):
 
         return render(self, style, template)
 
-    def write_rfc(self, path: str | os.PathLike[str], style: str = "ipip", **kw: Any) -> Path:
-        """Write :meth:`rfc` (``style``, or ``template=``) to ``path``."""
+    def write_rfc(
+        self,
+        path: str | os.PathLike[str],
+        style: str = "ipip",
+        *,
+        template: str | os.PathLike[str] | None = None,
+    ) -> Path:
+        """Write :meth:`rfc` (in ``style``, or from your ``template``) to ``path``."""
         from .rfc.draft import write_rfc
 
-        return write_rfc(self, path, style, kw.get("template"))
+        return write_rfc(self, path, style, template)
 
     def summary(self) -> dict[str, Any]:
         """Counts by kind and relation, participants and dates, as plain data."""
@@ -334,6 +387,12 @@ class ConceptMap(KindShortcuts):
         """The networkx graph, up to date with the file. Change the map, not this."""
         self.refresh()
         return self._state.graph
+
+    @property
+    def topic_id(self) -> str | None:
+        """The id of the topic node (None while the map has none)."""
+        self.refresh()
+        return self._state.topic_id
 
     @property
     def meta(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conceptmap.core.schema import slugify
-from conceptmap.errors import MapFileError
+from conceptmap.errors import FileError
 from conceptmap.jupyter.agenda import Session, read_agenda
 
 AGENDAS = Path(__file__).parent / "data" / "agendas"
@@ -298,7 +298,7 @@ def test_a_file_that_is_not_an_agenda_is_a_map_file_error(
     tmp_path: Path, text: str, reason: str
 ) -> None:
     path = write(tmp_path, text, "notes.md")
-    with pytest.raises(MapFileError, match=reason) as caught:
+    with pytest.raises(FileError, match=reason) as caught:
         read_agenda(path)
     assert caught.value.path == str(path)
     assert str(caught.value).startswith(f"{path}: ")
@@ -306,7 +306,7 @@ def test_a_file_that_is_not_an_agenda_is_a_map_file_error(
 
 def test_a_missing_file_is_a_map_file_error(tmp_path: Path) -> None:
     path = tmp_path / "nope.md"
-    with pytest.raises(MapFileError, match="no such agenda file") as caught:
+    with pytest.raises(FileError, match="no such agenda file") as caught:
         read_agenda(path)
     assert caught.value.path == str(path)
 
@@ -323,7 +323,7 @@ def test_an_unreadable_file_is_a_map_file_error(
 ) -> None:
     path = tmp_path / "agenda.md"
     make(path)
-    with pytest.raises(MapFileError, match=reason):
+    with pytest.raises(FileError, match=reason):
         read_agenda(path)
 
 

@@ -19,11 +19,12 @@ from click.testing import CliRunner
 
 import conceptmap as cm
 from conceptmap.cli import main
+from conceptmap.core.schema import link_text
 from conceptmap.demo import example_text
 from conceptmap.readwrite import READERS, WRITERS
 from conceptmap.readwrite.canvas import canvas_data, from_canvas, read_canvas
 from conceptmap.readwrite.dot import dot_data, quote, quote_label
-from conceptmap.readwrite.mermaid import escape, flowchart, link_text, mermaid_data
+from conceptmap.readwrite.mermaid import escape, flowchart, mermaid_data
 
 HOSTILE = [
     'He said "hi"',

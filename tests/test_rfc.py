@@ -280,7 +280,7 @@ def test_bad_style_or_template(worked: cm.ConceptMap, kwargs: dict[str, Any], wo
 def test_broken_template_names_its_line(tmp_path: Path, worked: cm.ConceptMap) -> None:
     template = tmp_path / "broken.md.j2"
     template.write_text("ok\n{{ a.nothing_here }}\n", encoding="utf-8")
-    with pytest.raises(cm.InvalidValueError, match=r"broken\.md\.j2, line 2 failed"):
+    with pytest.raises(cm.TemplateError, match=r"broken\.md\.j2, line 2 failed"):
         worked.rfc(template=template)
 
 

@@ -1,36 +1,127 @@
-"""Reading and writing the files exports are made of, with errors that name them."""
+"""Writing files atomically, and reading them with errors that name them.
+
+Every file conceptmap writes (map logs when rewritten, exports, HTML pages,
+drafts, notebooks) goes through :func:`atomic_write`: the bytes go to a
+temporary file in the same folder, are flushed to disk, and only then take the
+file's name. A write that fails (a full disk, an interrupt) leaves the old file
+exactly as it was and no temporary file behind.
+
+Every reader wraps its parsing in :func:`reading` (as networkx's ``open_file``
+does for paths), so whatever goes wrong is one :class:`MapFileError` naming
+the file.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import stat
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from xml.etree.ElementTree import ParseError as XMLParseError
+
+import networkx as nx
 
 from ..errors import ConceptMapError, MapFileError
 
 T = TypeVar("T")
 
+#: what a malformed file can raise while a library parses it
+_MALFORMED = (
+    ValueError,
+    TypeError,
+    LookupError,
+    RecursionError,
+    OverflowError,
+    XMLParseError,
+    nx.NetworkXError,
+)
 
-def write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` as UTF-8; a failure is a :class:`MapFileError` naming the file."""
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` all at once: temp file, fsync, rename, fsync of the folder.
+
+    A new file gets the umask's mode (not mkstemp's 0600, which would lock the
+    other participants out of a shared folder); a rewritten one keeps its mode.
+    A symbolic link is kept: its target is what gets rewritten.
+    """
+    target = Path(os.path.realpath(path))
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    try:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            pass
+        else:
+            os.chmod(tmp, mode)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise MapFileError(path, f"cannot be written: {exc.strerror}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(target.parent)
     return Path(path)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable, where the file system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a directory; the rename stands
+    finally:
+        os.close(fd)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` as UTF-8 with :func:`atomic_write`."""
+    return atomic_write(path, text.encode("utf-8"))
+
+
+@contextmanager
+def reading(path: str | os.PathLike[str], problem: str) -> Iterator[None]:
+    """Turn whatever goes wrong inside into a :class:`MapFileError` naming ``path``.
+
+    ``problem`` is what to say of a malformed file (``"is not GraphML"``); the
+    library's own message follows in brackets.
+
+    >>> with reading("map.json", "is not JSON"):  # doctest: +ELLIPSIS
+    ...     json.loads("{")
+    Traceback (most recent call last):
+    conceptmap.errors.MapFileError: map.json: is not JSON (Expecting property name ...)
+    """
+    try:
+        yield
+    except MapFileError:
+        raise
+    except OSError as exc:
+        raise MapFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    except ConceptMapError as exc:
+        raise MapFileError(path, str(exc)) from None
+    except _MALFORMED as exc:
+        raise MapFileError(path, f"{problem} ({exc})") from None
 
 
 def load_json(path: str | os.PathLike[str], build: Callable[[Any], T]) -> T:
     """``build`` applied to the JSON in ``path``; any problem names the file."""
-    try:
+    with reading(path, "is not JSON"):
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be read: {exc.strerror}") from None
-    except (ValueError, RecursionError) as exc:
-        raise MapFileError(path, f"is not JSON ({exc})") from None
-    try:
+    with reading(path, "holds a value that cannot be decoded"):
         return build(data)
-    except ConceptMapError as exc:
-        raise MapFileError(path, str(exc)) from None

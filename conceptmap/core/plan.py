@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidValueError, NodeNotFoundError, TopicError
 from .schema import (
     DEFAULT_RELATION,
+    NODE_FIELDS,
     clean_label,
     clean_notes,
     clean_phrase,
@@ -23,8 +25,20 @@ from .schema import (
     normalize_kind,
     normalize_relation,
     slugify,
+    unique_slug,
 )
 from .state import MapState, Op, edge_key
+
+
+class _Taken:
+    """The ids in the graph or planned, without copying either."""
+
+    def __init__(self, *parts: Container[str]) -> None:
+        self.parts = parts
+
+    def __contains__(self, ident: object) -> bool:
+        return any(ident in part for part in self.parts)
+
 
 _WORDS = {
     "add_node": ("node added", "nodes added"),
@@ -133,12 +147,7 @@ class Plan:
         return self.state.topic_id
 
     def _new_id(self, label: str) -> str:
-        base = slugify(label)
-        candidate, n = base, 1
-        while candidate in self.state.graph or candidate in self._pending_ids:
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
+        return unique_slug(slugify(label), _Taken(self.state.graph, self._pending_ids))
 
     def declare(
         self,
@@ -183,7 +192,7 @@ class Plan:
 
     def update(self, node: str, fields: dict[str, Any]) -> None:
         """Change an existing node's label, kind, notes, tags or url."""
-        unknown = sorted(set(fields) - {"label", "kind", "notes", "tags", "url"})
+        unknown = sorted(set(fields) - set(NODE_FIELDS))
         if unknown:
             raise InvalidValueError(
                 f"cannot update {', '.join(map(repr, unknown))} "
@@ -200,7 +209,7 @@ class Plan:
                 )
         if "kind" in wanted:
             wanted["kind"] = normalize_kind(wanted["kind"])
-        wanted.update(clean_fields(**{k: wanted.pop(k, None) for k in ("notes", "tags", "url")}))
+        wanted.update(clean_fields(**{k: wanted.pop(k, None) for k in NODE_FIELDS[2:]}))
         self._update(node, {k: v for k, v in wanted.items() if v is not None})
 
     def _update(self, node: str, wanted: dict[str, Any]) -> None:

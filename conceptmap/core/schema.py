@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
+from typing import Any
 
 from ..errors import InvalidValueError
 
@@ -60,6 +61,20 @@ RELATIONS: dict[str, str] = {
 DEFAULT_RELATION = "relates_to"
 
 #: Longer labels are almost always a paste gone wrong; notes hold long text.
+#: what a node carries in the graph besides its id: the fields operations set ...
+NODE_FIELDS = ("label", "kind", "notes", "tags", "url")
+#: ... plus who added it and when
+NODE_ATTRIBUTES = (*NODE_FIELDS, "author", "created", "updated")
+#: ... of which these are written (to a log or an export) only when set
+NODE_OPTIONAL = ("notes", "tags", "url", "updated")
+#: what an edge carries in the graph
+EDGE_FIELDS = ("relation", "phrase", "author", "created")
+#: the operations a map file holds
+OP_NAMES = ("add_node", "update_node", "remove_node", "add_edge", "remove_edge", "set_meta")
+
+#: node id -> (x, y), in the pixels of the HTML page
+Positions = Mapping[str, tuple[float, float]]
+
 MAX_LABEL_LENGTH = 300
 MAX_ID_LENGTH = 60
 
@@ -176,3 +191,35 @@ def slugify(label: str) -> str:
 
 def _preview(text: str, width: int = 40) -> str:
     return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def unique_slug(base: str, taken: Container[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``, ... : the first one not in ``taken``.
+
+    >>> unique_slug("dht", {"dht", "dht-2"})
+    'dht-3'
+    """
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def relation_words(relation: str) -> str:
+    """A relation as people say it.
+
+    >>> relation_words("depends_on")
+    'depends on'
+    """
+    return relation.replace("_", " ")
+
+
+def link_text(attrs: Mapping[str, Any]) -> str:
+    """What a link says: its phrase, else its relation in words.
+
+    >>> link_text({"relation": "depends_on", "phrase": ""})
+    'depends on'
+    """
+    phrase = attrs.get("phrase") or ""
+    return str(phrase) if phrase else relation_words(str(attrs.get("relation", DEFAULT_RELATION)))

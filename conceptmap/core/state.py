@@ -14,21 +14,20 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import ConceptMapError
-from .schema import KINDS, RELATIONS, clean_label, clean_notes, clean_phrase, label_key
+from ..errors import BadOperation, ConceptMapError, SkippedOperation
+from .schema import (
+    KINDS,
+    NODE_FIELDS,
+    NODE_OPTIONAL,
+    OP_NAMES,
+    RELATIONS,
+    clean_label,
+    clean_notes,
+    clean_phrase,
+    label_key,
+)
 
 Op = dict[str, Any]
-
-NODE_FIELDS = ("label", "kind", "notes", "tags", "url")
-OP_NAMES = ("add_node", "update_node", "remove_node", "add_edge", "remove_edge", "set_meta")
-
-
-class BadOperation(ConceptMapError):
-    """An operation that is not well formed: the file holds something foreign."""
-
-
-class SkippedOperation(ConceptMapError):
-    """A well-formed operation that does not fit the state (a dangling edge, ...)."""
 
 
 def edge_key(relation: str, phrase: str) -> str:
@@ -239,3 +238,31 @@ class MapState:
     def _set_topic(self, node: str | None) -> None:
         self.topic_id = node
         self.meta["topic"] = self.graph.nodes[node]["label"] if node is not None else None
+
+
+def minimal_ops(state: MapState) -> list[Op]:
+    """The shortest list of operations that rebuilds ``state`` (used by ``compact``)."""
+    meta = state.meta
+    participants = list(meta.get("participants", []))
+    by = participants[0] if participants else "conceptmap"
+    at = meta.get("created") or "1970-01-01T00:00:00.000Z"
+    ops: list[Op] = []
+    if participants:
+        ops.append(
+            {"op": "set_meta", "key": "participants", "value": participants, "by": by, "at": at}
+        )
+    for key, value in meta.items():
+        if key not in ("topic", "participants", "created"):
+            ops.append({"op": "set_meta", "key": key, "value": value, "by": by, "at": at})
+    for node, a in state.graph.nodes(data=True):
+        op: Op = {"op": "add_node", "id": node, "label": a["label"], "kind": a["kind"]}
+        op.update({k: a[k] for k in NODE_OPTIONAL if a.get(k)})
+        op.update(by=a["author"], at=a["created"])
+        ops.append(op)
+    for u, v, a in state.graph.edges(data=True):
+        op = {"op": "add_edge", "source": u, "target": v, "relation": a["relation"]}
+        if a.get("phrase"):
+            op["phrase"] = a["phrase"]
+        op.update(by=a["author"], at=a["created"])
+        ops.append(op)
+    return ops

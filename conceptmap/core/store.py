@@ -25,7 +25,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ..errors import FormatVersionError, MapFileError
+from ..errors import FormatVersionError, LockFileError, MapFileError
+from .files import atomic_write
 
 FORMAT = "conceptmap"
 VERSION = 1
@@ -37,10 +38,6 @@ NOT_JSON = "is not a complete JSON line (a torn write?); skipped"
 # Ends a torn last line before the next append. Not just a newline: a line torn
 # right before its newline is complete JSON, and would come back to life.
 TORN_END = b"~\n"
-
-
-class _NoLockFile(MapFileError):
-    """The lock file cannot be made (a read-only folder): fine for reading only."""
 
 
 @dataclass
@@ -110,7 +107,7 @@ class LogStore:
                 self.path, f"could not get its lock {self._lock.lock_file!r} in {LOCK_TIMEOUT:g} s"
             ) from None
         except OSError as exc:
-            raise _NoLockFile(self.path, f"cannot create its lock file: {exc.strerror}") from None
+            raise LockFileError(self.path, f"cannot create its lock file: {exc.strerror}") from None
         try:
             yield
         finally:
@@ -122,7 +119,7 @@ class LogStore:
         try:
             with self.locked():
                 yield
-        except _NoLockFile:
+        except LockFileError:
             yield
 
     def _stat(self) -> os.stat_result:
@@ -278,41 +275,11 @@ class LogStore:
         data = head + b"".join(encode(r) for r in records[1:])
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # not mkstemp: its 0600 would lock the other participants out of a shared
-            # map; a new file gets the umask's mode, a rewritten one keeps its own
-            tmp = str(self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            if self.path.exists():
-                os.chmod(tmp, stat.S_IMODE(os.stat(self.path).st_mode))
         except OSError as exc:
             raise MapFileError(self.path, f"cannot be written: {exc.strerror}") from None
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise MapFileError(self.path, f"cannot be written: {exc.strerror}") from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._fsync_dir()
+        atomic_write(self.path, data)
         st = os.stat(self.path)
         self._offset, self._lines = st.st_size, len(records)
         self._stamp = self._stamp_of(st)
         self._torn_reported = None
         self._head = head
-
-    def _fsync_dir(self) -> None:
-        try:
-            fd = os.open(self.path.parent, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass  # some file systems cannot sync a directory; the rename stands
-        finally:
-            os.close(fd)

@@ -11,7 +11,6 @@ import base64
 import gzip
 import json
 import os
-from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -22,14 +21,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..core.files import write_text
 from ..core.perf import gc_paused
-from ..core.schema import KINDS
+from ..core.schema import KINDS, Positions, link_text
 from ..core.state import Op, edge_key
 from .style import AUTHOR_COLORS, KIND_STYLES
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
-Positions = Mapping[str, tuple[float, float]]
 
 #: Above this many nodes the page draws straight, unlabelled links and no hover
 #: effects: vis-network's label layout and curves cost seconds per draw there.
@@ -100,10 +98,6 @@ def _positions(m: ConceptMap, positions: Positions | None) -> dict[str, list[flo
     return {node: [round(x, 1), round(y, 1)] for node, (x, y) in positions.items()}
 
 
-def _words(relation: str) -> str:
-    return relation.replace("_", " ")
-
-
 def _timeline(history: list[Op], people: dict[str, int]) -> tuple[list[list[Any]], dict[Any, int]]:
     """The operations in the page's compact form, and the id given to each link."""
     ops: list[list[Any]] = []
@@ -122,7 +116,7 @@ def _timeline(history: list[Op], people: dict[str, int]) -> tuple[list[list[Any]
             ident = edge_ids.setdefault((op["source"], op["target"], key), len(edge_ids))
             row.append(ident)
             if code == 3:
-                label = op.get("phrase") or _words(op["relation"])
+                label = link_text(op)
                 row += [op["source"], op["target"], label]
         ops.append(row)
     return ops, edge_ids
@@ -148,7 +142,12 @@ def _page_data(m: ConceptMap, positions: Positions | None) -> dict[str, Any]:
         nodes.append(item)
     # links as [id, from, to, text]: a 30,000-link map's page is megabytes of them
     edges = [
-        [edge_ids.setdefault((u, v, k), len(edge_ids)), u, v, a["phrase"] or _words(a["relation"])]
+        [
+            edge_ids.setdefault((u, v, k), len(edge_ids)),
+            u,
+            v,
+            link_text(a),
+        ]
         for u, v, k, a in graph.edges(keys=True, data=True)
     ]
     names = list(dict.fromkeys([*meta["participants"], *people]))

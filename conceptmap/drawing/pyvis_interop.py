@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..core.schema import link_text
 from .style import KIND_STYLES
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def to_pyvis(m: ConceptMap, **options: Any) -> Any:
             "from": u,
             "to": v,
             "arrows": "to",
-            "label": a["phrase"] or a["relation"].replace("_", " "),
+            "label": link_text(a),
         }
         for u, v, a in graph.edges(data=True)
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.schema import slugify
-from ..errors import MapFileError
+from ..errors import FileError
 
 __all__ = ["Session", "read_agenda"]
 
@@ -79,7 +79,7 @@ def read_agenda(path: str | os.PathLike[str]) -> list[Session]:
     The file is either a Markdown table of sessions (every table whose header has
     a topic/title/session column) or a single session page, which yields one
     session. A missing, unreadable or unrecognisable file raises
-    :class:`~conceptmap.errors.MapFileError`.
+    :class:`~conceptmap.errors.FileError`.
 
     >>> import tempfile
     >>> agenda = Path(tempfile.mkdtemp()) / "agenda.md"
@@ -96,7 +96,7 @@ def read_agenda(path: str | os.PathLike[str]) -> list[Session]:
         return sessions
     page = _page_session(lines, name)
     if page is None:
-        raise MapFileError(
+        raise FileError(
             path,
             "is not an agenda: it has no Markdown table with a topic column "
             "and is not a session page (a '# Title' heading with fields such as "
@@ -112,11 +112,11 @@ def _read_lines(path: str | os.PathLike[str]) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise MapFileError(path, "no such agenda file") from None
+        raise FileError(path, "no such agenda file") from None
     except UnicodeDecodeError:
-        raise MapFileError(path, "is not UTF-8 text, so it cannot be an agenda") from None
+        raise FileError(path, "is not UTF-8 text, so it cannot be an agenda") from None
     except OSError as error:
-        raise MapFileError(path, f"cannot be read ({error.strerror or error})") from None
+        raise FileError(path, f"cannot be read ({error.strerror or error})") from None
     return text.splitlines()
 
 

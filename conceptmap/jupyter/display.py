@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from ..core.schema import link_text
+
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
@@ -32,8 +34,7 @@ def _fallback(m: ConceptMap) -> str:
     graph = m.graph
     labels = {n: a["label"] for n, a in graph.nodes(data=True)}
     items = "".join(
-        f"<li>{html.escape(labels[u])} —{html.escape(a['phrase'] or a['relation'])}→ "
-        f"{html.escape(labels[v])}</li>"
+        f"<li>{html.escape(labels[u])} —{html.escape(link_text(a))}→ {html.escape(labels[v])}</li>"
         for u, v, a in graph.edges(data=True)
     )
     orphans = [labels[n] for n in graph if graph.degree(n) == 0]

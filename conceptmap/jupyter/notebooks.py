@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MapFileError
+from ..core.schema import unique_slug
+from ..errors import FileError
 from ..model import ConceptMap
 
 if TYPE_CHECKING:
@@ -125,10 +126,7 @@ def write_sessions(
     nb_dir.mkdir(parents=True, exist_ok=True)
     done, taken = Written(), set[str]()
     for s in sessions:
-        slug, n = s.slug, 1
-        while slug in taken:
-            n += 1
-            slug = f"{s.slug}-{n}"
+        slug = unique_slug(s.slug, taken)
         taken.add(slug)
         map_path, nb_path = map_dir / f"{slug}.jsonl", nb_dir / f"{slug}.ipynb"
         if map_path.exists():
@@ -145,7 +143,7 @@ def write_sessions(
         try:
             nbformat.write(nb, str(nb_path))
         except OSError as exc:
-            raise MapFileError(nb_path, f"cannot be written: {exc.strerror}") from None
+            raise FileError(nb_path, f"cannot be written: {exc.strerror}") from None
         done.notebooks.append(nb_path)
     return done
 

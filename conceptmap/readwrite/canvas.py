@@ -29,23 +29,26 @@ import networkx as nx
 from ..core.files import load_json, write_text
 from ..core.schema import (
     DEFAULT_RELATION,
+    EDGE_FIELDS,
     KIND_ALIASES,
     KINDS,
     MAX_LABEL_LENGTH,
+    NODE_ATTRIBUTES,
+    Positions,
     label_key,
+    link_text,
     normalize_relation,
     slugify,
+    unique_slug,
 )
 from ..core.state import copied
 from ..drawing.style import KIND_STYLES
 from ..errors import InvalidValueError
-from .mermaid import link_text
 from .nodelink import MARKER, VERSION, checked_item, from_node_link
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
-Positions = Mapping[str, tuple[float, float]]
 
 #: Card size in canvas pixels: a fixed width, a height that grows with the text.
 WIDTH = 280
@@ -57,8 +60,6 @@ _LINK = 1.5 * WIDTH  # the median length of an arrow, centre to centre
 _GAP = 40  # the least space between two cards, where there is room
 _SEPARATE_MAX = 400  # pushing cards apart costs n^2 per round; larger maps keep the layout
 _SEPARATE_ROUNDS = 30
-_NODE_FIELDS = ("label", "kind", "notes", "author", "created", "updated", "tags", "url")
-_EDGE_FIELDS = ("relation", "phrase", "author", "created")
 _DECLARATION = re.compile(r"([A-Za-z_]+)\s*:\s*(\S.*)")
 
 
@@ -127,13 +128,10 @@ def _sides(a: tuple[int, int], b: tuple[int, int]) -> tuple[str, str]:
     return ("bottom", "top") if dy >= 0 else ("top", "bottom")
 
 
-def _unique(wanted: str, taken: set[str]) -> str:
-    candidate, n = wanted, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{wanted}-{n}"
-    taken.add(candidate)
-    return candidate
+def _claim(wanted: str, taken: set[str]) -> str:
+    ident = unique_slug(wanted, taken)
+    taken.add(ident)
+    return ident
 
 
 def canvas_data(m: ConceptMap, *, positions: Positions | None = None) -> dict[str, Any]:
@@ -174,7 +172,7 @@ def canvas_data(m: ConceptMap, *, positions: Positions | None = None) -> dict[st
                 "width": WIDTH,
                 "height": height,
                 "color": KIND_STYLES.get(attrs["kind"], KIND_STYLES["concept"])["border"],
-                MARKER: {k: v for k, v in copied(attrs).items() if k in _NODE_FIELDS},
+                MARKER: {k: v for k, v in copied(attrs).items() if k in NODE_ATTRIBUTES},
             }
         )
     taken = set(graph.nodes)
@@ -182,7 +180,7 @@ def canvas_data(m: ConceptMap, *, positions: Positions | None = None) -> dict[st
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         from_side, to_side = _sides(centres[u], centres[v])
         edge: dict[str, Any] = {
-            "id": _unique(f"{u}->{v}:{key}", taken),
+            "id": _claim(f"{u}->{v}:{key}", taken),
             "fromNode": u,
             "fromSide": from_side,
             "toNode": v,
@@ -190,7 +188,7 @@ def canvas_data(m: ConceptMap, *, positions: Positions | None = None) -> dict[st
         }
         if label := edge_label(attrs):
             edge["label"] = label
-        edge[MARKER] = {k: attrs[k] for k in _EDGE_FIELDS if k in attrs}
+        edge[MARKER] = {k: attrs[k] for k in EDGE_FIELDS if k in attrs}
         edges.append(edge)
     meta = json.loads(json.dumps(dict(graph.graph)))
     return {"nodes": nodes, "edges": edges, MARKER: {"version": VERSION, "graph": meta}}
@@ -225,7 +223,9 @@ def _parse_text(text: str) -> dict[str, Any]:
 def _card_fields(raw: dict[str, Any]) -> dict[str, Any] | None:
     """The node fields a card gives, or None for a card that is no node (a group)."""
     saved = raw.get(MARKER)
-    saved = {k: v for k, v in saved.items() if k in _NODE_FIELDS} if isinstance(saved, dict) else {}
+    saved = (
+        {k: v for k, v in saved.items() if k in NODE_ATTRIBUTES} if isinstance(saved, dict) else {}
+    )
     kind = raw.get("type")
     if kind == "text":
         text = raw.get("text")
@@ -260,7 +260,7 @@ def _nodes(cards: list[Any]) -> tuple[list[dict[str, Any]], dict[str, str | None
         if key in by_label:  # a card copied in Obsidian, or two cards saying the same
             ids[card["id"]] = by_label[key]
             continue
-        ident = card["id"] if card["id"] in taken else _unique(slugify(fields["label"]), taken)
+        ident = card["id"] if card["id"] in taken else _claim(slugify(fields["label"]), taken)
         ids[card["id"]] = by_label[key] = ident
         nodes.append({"kind": "concept", **fields, "id": ident})
     return nodes, ids
@@ -268,7 +268,7 @@ def _nodes(cards: list[Any]) -> tuple[list[dict[str, Any]], dict[str, str | None
 
 def _edge_fields(raw: dict[str, Any]) -> dict[str, Any]:
     saved = raw.get(MARKER)
-    saved = {k: v for k, v in saved.items() if k in _EDGE_FIELDS} if isinstance(saved, dict) else {}
+    saved = {k: v for k, v in saved.items() if k in EDGE_FIELDS} if isinstance(saved, dict) else {}
     label = raw.get("label") or ""
     if not isinstance(label, str):
         raise InvalidValueError(f"edge {raw['id']!r} has a label that is not text: {label!r:.60}")

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ..core.files import write_text
+from ..core.schema import EDGE_FIELDS, link_text
 from ..drawing.style import KIND_STYLES
-from .mermaid import link_text
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
@@ -41,7 +41,6 @@ SHAPES: dict[str, str] = {
     "reference": "note",
 }
 _NODE_DATA = ("kind", "notes", "author", "created", "updated", "tags", "url")
-_EDGE_DATA = ("relation", "phrase", "author", "created")
 _BARE = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 #: Map metadata written under its own name; other keys get a ``meta_`` prefix,
@@ -101,7 +100,7 @@ def _node(node: str, attrs: dict[str, Any]) -> str:
 
 def _edge(u: str, v: str, key: str, attrs: dict[str, Any]) -> str:
     pairs = [("key", quote(key)), ("label", quote_label(link_text(attrs)))]
-    pairs += [(k, quote(_value(attrs[k]))) for k in _EDGE_DATA if k in attrs]
+    pairs += [(k, quote(_value(attrs[k]))) for k in EDGE_FIELDS if k in attrs]
     return f"  {quote(u)} -> {quote(v)} [{_attrs(pairs)}];"
 
 

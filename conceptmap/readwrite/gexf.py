@@ -14,17 +14,15 @@ from __future__ import annotations
 import json
 import os
 from typing import TYPE_CHECKING, Any
-from xml.etree.ElementTree import ParseError as XMLParseError
 from xml.etree.ElementTree import SubElement, parse
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from ..core.files import write_text
+from ..core.files import reading, write_text
+from ..core.schema import link_text
 from ..drawing.style import KIND_STYLES
-from ..errors import ConceptMapError, MapFileError
 from .graphml import from_plain_graph, plain_graph
-from .mermaid import link_text
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
@@ -95,18 +93,10 @@ def read_gexf(path: str | os.PathLike[str], *, author: str | None = None) -> Con
     Another program's GEXF reads too: nodes without a ``kind`` become
     concepts, links without a ``relation`` ``relates_to`` links.
     """
-    try:
+    with reading(path, "is not GEXF"):
         graph = nx.read_gexf(path)
         # the same parser networkx just used on the same file; expat (>= 2.4.1, as
         # Python ships it) refuses runaway entity expansion
         description = parse(path).getroot().findtext("{*}meta/{*}description")  # noqa: S314
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be read: {exc.strerror}") from None
-    except (XMLParseError, nx.NetworkXError, ValueError, KeyError) as exc:
-        raise MapFileError(path, f"is not GEXF ({exc})") from None
-    try:
+    with reading(path, "holds a value that cannot be decoded"):
         return from_plain_graph(graph, author=author, meta=_meta(description))
-    except ConceptMapError as exc:
-        raise MapFileError(path, str(exc)) from None
-    except (ValueError, TypeError) as exc:  # a JSON-encoded value that is not JSON
-        raise MapFileError(path, f"holds a value that cannot be decoded ({exc})") from None

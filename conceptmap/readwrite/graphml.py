@@ -22,12 +22,10 @@ from __future__ import annotations
 import json
 import os
 from typing import TYPE_CHECKING, Any
-from xml.etree.ElementTree import ParseError as XMLParseError
 
 import networkx as nx
 
-from ..core.files import write_text
-from ..errors import ConceptMapError, MapFileError
+from ..core.files import reading, write_text
 from .nodelink import MARKER, VERSION, from_node_link
 
 if TYPE_CHECKING:
@@ -116,15 +114,7 @@ def read_graphml(path: str | os.PathLike[str], *, author: str | None = None) -> 
     Another program's GraphML reads too: nodes without a ``kind`` become
     concepts, links without a ``relation`` ``relates_to`` links.
     """
-    try:
+    with reading(path, "is not GraphML"):
         graph = nx.read_graphml(path, force_multigraph=True)
-    except OSError as exc:
-        raise MapFileError(path, f"cannot be read: {exc.strerror}") from None
-    except (XMLParseError, nx.NetworkXError, ValueError, KeyError) as exc:
-        raise MapFileError(path, f"is not GraphML ({exc})") from None
-    try:
+    with reading(path, "holds a value that cannot be decoded"):
         return from_plain_graph(graph, author=author)
-    except ConceptMapError as exc:
-        raise MapFileError(path, str(exc)) from None
-    except (ValueError, TypeError) as exc:  # a JSON-encoded value that is not JSON
-        raise MapFileError(path, f"holds a value that cannot be decoded ({exc})") from None

@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from ..core.files import write_text
-from ..core.schema import KINDS
+from ..core.schema import KINDS, link_text
 from ..drawing.style import KIND_STYLES
 from ..errors import InvalidValueError
 
@@ -82,12 +82,6 @@ def escape(text: str) -> str:
 def _node_line(ident: str, label: str, kind: str) -> str:
     opening, closing = SHAPES.get(kind, _BOX)
     return f'    {ident}{opening}"{escape(label)}"{closing}'
-
-
-def link_text(attrs: dict[str, Any]) -> str:
-    """What a link says: its phrase, else its relation in words (``depends on``)."""
-    phrase = attrs.get("phrase") or ""
-    return str(phrase) if phrase else str(attrs.get("relation", "relates_to")).replace("_", " ")
 
 
 def flowchart(

@@ -14,43 +14,15 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ..core.files import load_json, write_text
-from ..core.state import MapState, Op, copied
-from ..errors import ConceptMapError, InvalidValueError
+from ..core.schema import EDGE_FIELDS, NODE_OPTIONAL
+from ..core.state import Op, copied
+from ..errors import InvalidValueError
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
 MARKER = "conceptmap"
 VERSION = 1
-_NODE_OPTIONAL = ("notes", "tags", "url", "updated")
-
-
-def minimal_ops(state: MapState) -> list[Op]:
-    """The shortest list of operations that rebuilds ``state`` (used by ``compact``)."""
-    meta = state.meta
-    participants = list(meta.get("participants", []))
-    by = participants[0] if participants else "conceptmap"
-    at = meta.get("created") or "1970-01-01T00:00:00.000Z"
-    ops: list[Op] = []
-    if participants:
-        ops.append(
-            {"op": "set_meta", "key": "participants", "value": participants, "by": by, "at": at}
-        )
-    for key, value in meta.items():
-        if key not in ("topic", "participants", "created"):
-            ops.append({"op": "set_meta", "key": key, "value": value, "by": by, "at": at})
-    for node, a in state.graph.nodes(data=True):
-        op: Op = {"op": "add_node", "id": node, "label": a["label"], "kind": a["kind"]}
-        op.update({k: a[k] for k in _NODE_OPTIONAL if a.get(k)})
-        op.update(by=a["author"], at=a["created"])
-        ops.append(op)
-    for u, v, a in state.graph.edges(data=True):
-        op = {"op": "add_edge", "source": u, "target": v, "relation": a["relation"]}
-        if a.get("phrase"):
-            op["phrase"] = a["phrase"]
-        op.update(by=a["author"], at=a["created"])
-        ops.append(op)
-    return ops
 
 
 def node_link_data(m: ConceptMap) -> dict[str, Any]:
@@ -103,7 +75,7 @@ def from_node_link(data: Any, *, author: str | None = None) -> ConceptMap:
         item = checked_item("node", i, raw, ("id", "label"))
         op: Op = {"op": "add_node", "id": item["id"], "label": item["label"]}
         op["kind"] = item.get("kind", "concept")
-        op.update({k: item[k] for k in _NODE_OPTIONAL if item.get(k) not in (None, "")})
+        op.update({k: item[k] for k in NODE_OPTIONAL if item.get(k) not in (None, "")})
         op.update(
             by=item.get("author") or fallback, at=item.get("created") or meta.get("created", "")
         )
@@ -125,23 +97,10 @@ def from_node_link(data: Any, *, author: str | None = None) -> ConceptMap:
         for k, v in meta.items()
         if k not in ("topic", "created")
     ]
-    return _replayed(ConceptMap(author=author), [*head, *ops], meta.get("created"))
-
-
-def _replayed(m: ConceptMap, ops: list[Op], created: Any) -> ConceptMap:
-    state = MapState()
-    for op in ops:
-        try:
-            # a JSON round trip copies the op (the caller's data stays untouched)
-            # and refuses what a map file could not hold
-            state.apply(json.loads(json.dumps(op)))
-        except (ConceptMapError, TypeError, ValueError) as exc:
-            name = op.get("id") or f"{op.get('key') or op.get('source')}"
-            raise InvalidValueError(f"cannot import {op['op']} {name!r}: {exc}") from None
-    if isinstance(created, str):
-        state.meta["created"] = created
-    m._state = state
-    return m
+    created = meta.get("created")
+    return ConceptMap.from_ops(
+        [*head, *ops], author=author, created=created if isinstance(created, str) else None
+    )
 
 
 def from_graph(graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap:
@@ -153,7 +112,7 @@ def from_graph(graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap
     """
     nodes = [
         {
-            **{k: v for k, v in a.items() if k in (*_NODE_OPTIONAL, "kind", "author", "created")},
+            **{k: v for k, v in a.items() if k in (*NODE_OPTIONAL, "kind", "author", "created")},
             "id": str(n),
             "label": str(a.get("label", n)),
         }
@@ -164,7 +123,7 @@ def from_graph(graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap
         edge: dict[str, Any] = {
             "source": str(u),
             "target": str(v),
-            **{k: a[k] for k in ("relation", "phrase", "author", "created") if k in a},
+            **{k: a[k] for k in EDGE_FIELDS if k in a},
         }
         # parallel edges that say the same thing are one link of a map
         edges.setdefault((edge["source"], edge["target"], a.get("relation"), a.get("phrase")), edge)

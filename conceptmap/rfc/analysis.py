@@ -229,7 +229,7 @@ def analyse(m: ConceptMap) -> Analysis:
     addressed = {n.id for o in options for n in o.addresses}
     addressed |= {n.id for d in decisions for n in d.addresses}
     obstacles = g.of_kind("obstacle")
-    topic_id = m._state.topic_id
+    topic_id = m.topic_id
     topic = g.nodes[topic_id] if topic_id else None
     core = [
         n.id for n in g.nodes.values() if n.kind in ("topic", "proposal", "obstacle", "decision")

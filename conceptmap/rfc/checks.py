@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..core.schema import KINDS
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from ..model import ConceptMap
+
+    Graph = nx.MultiDiGraph[str]
 
 Severity = Literal["error", "warning"]
 
@@ -27,21 +31,21 @@ class Finding:
         return f"{self.severity}: {self.message} [{self.code}]"
 
 
-def _incoming(m: ConceptMap, node: str, relation: str, kinds: tuple[str, ...] = ()) -> bool:
-    g = m._state.graph
+def _incoming(g: Graph, node: str, relation: str, kinds: tuple[str, ...] = ()) -> bool:
     return any(
         a["relation"] == relation and (not kinds or g.nodes[u]["kind"] in kinds)
         for u, _, a in g.in_edges(node, data=True)
     )
 
 
-def _outgoing(m: ConceptMap, node: str, relation: str) -> bool:
-    return any(a["relation"] == relation for _, _, a in m._state.graph.out_edges(node, data=True))
+def _outgoing(g: Graph, node: str, relation: str) -> bool:
+    return any(a["relation"] == relation for _, _, a in g.out_edges(node, data=True))
 
 
-def _proposal_findings(m: ConceptMap, node: str, label: str) -> list[Finding]:
+def _proposal_findings(g: Graph, node: str, label: str, proposals: int) -> list[Finding]:
+    """``proposals`` is how many the map has (counted once, so a check stays linear)."""
     found = []
-    if not _incoming(m, node, "drawback_of"):
+    if not _incoming(g, node, "drawback_of"):
         found.append(
             Finding(
                 "no-shortcoming",
@@ -50,13 +54,11 @@ def _proposal_findings(m: ConceptMap, node: str, label: str) -> list[Finding]:
                 (node,),
             )
         )
-    g = m._state.graph
-    others = [n for n, a in g.nodes(data=True) if a["kind"] == "proposal" and n != node]
     compared = (
-        _incoming(m, node, "alternative_to") or _outgoing(m, node, "alternative_to")
-        or _incoming(m, node, "chooses") or _incoming(m, node, "rejects")
+        _incoming(g, node, "alternative_to") or _outgoing(g, node, "alternative_to")
+        or _incoming(g, node, "chooses") or _incoming(g, node, "rejects")
     )  # fmt: skip
-    if others and not compared:
+    if proposals > 1 and not compared:
         found.append(
             Finding(
                 "not-compared",
@@ -80,15 +82,16 @@ def check(m: ConceptMap) -> list[Finding]:
     ['unaddressed-obstacle', 'orphan']
     """
     g = m.graph
+    proposals = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "proposal")
     findings: list[Finding] = []
-    if m._state.topic_id is None:
+    if m.topic_id is None:
         findings.append(Finding("no-topic", "error", "the map has no topic node"))
     for problem in m.problems:
         findings.append(Finding("file-problem", "error", problem))
     for node, a in g.nodes(data=True):
         label = a["label"]
         if a["kind"] == "obstacle" and not _incoming(
-            m, node, "addresses", ("proposal", "decision")
+            g, node, "addresses", ("proposal", "decision")
         ):
             findings.append(
                 Finding(
@@ -98,7 +101,7 @@ def check(m: ConceptMap) -> list[Finding]:
                     (node,),
                 )
             )
-        if a["kind"] == "question" and not _incoming(m, node, "answers"):
+        if a["kind"] == "question" and not _incoming(g, node, "answers"):
             findings.append(
                 Finding(
                     "unanswered-question",
@@ -108,8 +111,8 @@ def check(m: ConceptMap) -> list[Finding]:
                 )
             )
         if a["kind"] == "proposal":
-            findings.extend(_proposal_findings(m, node, label))
-        if a["kind"] == "decision" and not _outgoing(m, node, "chooses"):
+            findings.extend(_proposal_findings(g, node, label, proposals))
+        if a["kind"] == "decision" and not _outgoing(g, node, "chooses"):
             findings.append(
                 Finding(
                     "empty-decision",
@@ -141,6 +144,6 @@ def summary(m: ConceptMap) -> dict[str, Any]:
         "relations": dict(sorted(relations.items())),
         "participants": list(m.meta["participants"]),
         "created": m.meta.get("created"),
-        "operations": len(m._state.history),
+        "operations": len(m.history),
         "meta": {k: v for k, v in m.meta.items() if k not in ("topic", "participants", "created")},
     }

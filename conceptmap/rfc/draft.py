@@ -16,11 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+import jinja2
+from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 from ..core.files import write_text
 from ..core.perf import gc_paused
-from ..errors import InvalidValueError, MapFileError
+from ..errors import FileError, InvalidValueError, TemplateError
 from .analysis import Node, analyse
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def render(
     if template is not None:
         path = Path(template)
         if not path.is_file():
-            raise MapFileError(path, "is not a template file")
+            raise FileError(path, "is not a template file")
         env = _environment(FileSystemLoader(str(path.parent)))
         name = path.name
     elif style in STYLES:
@@ -125,13 +126,13 @@ def render(
     try:
         with gc_paused(len(m) > 1000):
             text = env.get_template(name).render(**context(m))
-    except TemplateError as exc:
+    except jinja2.TemplateError as exc:
         where = f"{template}, line {_template_line(exc)}" if template else name
-        raise InvalidValueError(f"the RFC template {where} failed: {exc}") from None
+        raise TemplateError(f"the RFC template {where} failed: {exc}") from None
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
-def _template_line(exc: TemplateError) -> str:
+def _template_line(exc: jinja2.TemplateError) -> str:
     """The template line an error came from: syntax errors know it, others are in the traceback."""
     line = getattr(exc, "lineno", None)
     tb = exc.__traceback__
