@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench golden clean
+.PHONY: demo test quick lint typecheck unit bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# the whole suite (kernels, Chromium, several processes) with line coverage; coverage
+# starts before pytest, which imports conceptmap while reading its configuration
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report
+
+# the unit and property tests only: no kernels, browsers or extra processes (~15 s)
+quick: $(STAMP)
+	$(BIN)/pytest -q -m "not slow and not browser"
 
 # rewrite tests/golden/ from the current templates; review the diff before committing
 golden: $(STAMP)

@@ -68,7 +68,12 @@ def visit(browser: Any, url: str, *, frame: bool = False, timeout: float = 30_00
     page.route("**/*", route)
     page.on("console", lambda m: seen.console.append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: seen.console.append(f"pageerror: {e}"))
-    page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
+
+    def dialog(d: Any) -> None:
+        seen.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
     page.goto(url)
     wait_ready(map_frame(page) if frame else page, timeout)
     return seen

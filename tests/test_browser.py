@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -22,13 +22,14 @@ def browser() -> Iterator[Any]:
 
 
 def visible(page: Any) -> dict[str, Any]:
-    return page.evaluate(
+    state = page.evaluate(
         """() => ({
             nodes: conceptmap.nodes.get({filter: n => !n.hidden}).map(n => n.id).sort(),
             edges: conceptmap.edges.length,
             labels: conceptmap.nodes.get().map(n => n.label).sort(),
         })"""
     )
+    return cast("dict[str, Any]", state)
 
 
 def test_page_loads_offline_with_no_requests_and_no_errors(

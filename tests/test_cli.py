@@ -12,7 +12,7 @@ import conceptmap as cm
 from conceptmap.cli import main
 
 
-def run(*args: str, input: str | None = None) -> Result:
+def run(*args: str | Path, input: str | None = None) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], input=input)
 
 

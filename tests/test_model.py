@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from datetime import datetime
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -39,11 +40,13 @@ def test_nodes_and_edges_carry_author_and_utc_time(m: cm.ConceptMap) -> None:
     assert g.nodes["dht"]["author"] == "bob"
     (edge,) = g.edges(data=True)
     assert edge[2]["author"] == "bob"
-    for _, attrs in [*g.nodes(data=True), ((), edge[2])]:
+    stamped: list[dict[str, Any]] = [attrs for _, attrs in g.nodes(data=True)]
+    for attrs in [*stamped, edge[2]]:
         assert ISO.match(attrs["created"]), attrs["created"]
         parsed = datetime.fromisoformat(attrs["created"].replace("Z", "+00:00"))
-        assert parsed.utcoffset() is not None
-        assert parsed.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+        offset = parsed.utcoffset()
+        assert offset is not None
+        assert offset.total_seconds() == 0
     assert m.meta["participants"] == ["alice", "bob"]
 
 
@@ -176,7 +179,8 @@ def test_meta_lives_in_graph_graph(m: cm.ConceptMap) -> None:
 
 
 def test_values_passed_in_are_copied(m: cm.ConceptMap) -> None:
-    tags, room = ["dht"], {"name": "A", "seats": [4]}
+    tags: list[str] = ["dht"]
+    room: dict[str, Any] = {"name": "A", "seats": [4]}
     m.concept("Kademlia", tags=tags)
     m.set_meta("room", room)
     tags.append("changed")
@@ -199,7 +203,7 @@ def test_change_reports_what_it_did(m: cm.ConceptMap) -> None:
 
 
 def test_from_graph_leaves_the_input_untouched() -> None:
-    g = nx.MultiDiGraph(topic="ignored", date="2019-07-15")
+    g: nx.MultiDiGraph[int] = nx.MultiDiGraph(topic="ignored", date="2019-07-15")
     g.add_node(1, label="GraphSync", kind="topic")
     g.add_node(2, label="Selectors")
     g.add_edge(2, 1, relation="part_of", weight=3)
@@ -217,12 +221,12 @@ def test_from_graph_leaves_the_input_untouched() -> None:
 
 
 def test_from_graph_rejects_what_a_map_cannot_hold() -> None:
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     g.add_node("a", label="Same")
     g.add_node("b", label="same")
     with pytest.raises(cm.InvalidValueError, match="cannot import add_node 'b'"):
         cm.ConceptMap.from_graph(g)
-    g2 = nx.DiGraph()
+    g2: nx.DiGraph[str] = nx.DiGraph()
     g2.add_edge("a", "b", relation="eats")
     with pytest.raises(cm.InvalidValueError, match="unknown relation 'eats'"):
         cm.ConceptMap.from_graph(g2)

@@ -10,6 +10,9 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
+# every test here starts a real kernel
+pytestmark = pytest.mark.slow
+
 MIME = "application/vnd.conceptmap+json"
 
 

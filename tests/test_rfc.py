@@ -245,11 +245,13 @@ def test_every_node_is_traced_and_every_problem_is_somewhere(
 
 
 def _sections(m: cm.ConceptMap, style: str) -> dict[str, list[str]]:
-    from conceptmap.rfc.draft import _package_environment, context
+    from conceptmap.rfc.draft import Tracer, _package_environment, context
 
     ctx = context(m)
     _package_environment().get_template(f"{style}.md.j2").render(**ctx)
-    return ctx["tracer"].sections
+    tracer = ctx["tracer"]
+    assert isinstance(tracer, Tracer)
+    return tracer.sections
 
 
 def test_own_template_gets_the_same_data(tmp_path: Path, worked: cm.ConceptMap) -> None:

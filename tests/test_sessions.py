@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import conceptmap as cm
 from conceptmap.cli import main
@@ -16,7 +16,7 @@ nbclient = pytest.importorskip("nbclient")
 AGENDA = Path(__file__).parent / "data" / "agendas" / "deep-dive-sessions.md"
 
 
-def run(*args: object) -> object:
+def run(*args: object) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
@@ -63,6 +63,7 @@ def test_existing_files_are_kept_and_maps_never_replaced(tmp_path: Path) -> None
     assert b"EDITED" not in nb_path.read_bytes()  # the notebook, with --force
 
 
+@pytest.mark.slow
 def test_a_generated_notebook_runs_and_writes_map_html_and_rfc(tmp_path: Path) -> None:
     run("sessions", AGENDA, "-o", tmp_path / "nb", "--maps", tmp_path / "maps")
     path = tmp_path / "nb" / "graphsync.ipynb"
@@ -87,6 +88,7 @@ def test_a_generated_notebook_runs_and_writes_map_html_and_rfc(tmp_path: Path) -
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_notebook_in_the_repository_runs(tmp_path: Path, path: Path) -> None:
     import shutil
