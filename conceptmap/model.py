@@ -126,7 +126,7 @@ class ConceptMap(KindShortcuts):
         state = MapState()
         for op in ops:
             try:
-                state.apply(json.loads(json.dumps(op)))
+                state.apply(json.loads(json.dumps(op, allow_nan=False)))
             except (ConceptMapError, TypeError, ValueError) as exc:
                 name = op.get("id") or f"{op.get('key') or op.get('source')}"
                 raise InvalidValueError(f"cannot import {op.get('op')} {name!r}: {exc}") from None

@@ -81,6 +81,10 @@ MAX_ID_LENGTH = 60
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NOTES_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NOT_WORD = re.compile(r"[\W_]+")
+# invisible: two labels that differ only by these look the same, so they are dropped
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# they reorder the text around them, so a label could read as another: refused
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def suggest(value: str, choices: Iterable[str]) -> str:
@@ -129,7 +133,11 @@ def normalize_relation(relation: str) -> str:
 def clean_label(label: str) -> str:
     """Return ``label`` with its white space folded, or raise if it is unusable.
 
-    >>> clean_label("  Web   Locks API ")
+    Zero-width characters (U+200B-U+200D, U+2060, U+FEFF) are removed, so a label
+    cannot look like another and name a different node; bidirectional overrides
+    and isolates (U+202A-U+202E, U+2066-U+2069) are refused.
+
+    >>> clean_label("  Web   Locks\u200b API ")
     'Web Locks API'
     """
     if not isinstance(label, str):
@@ -139,7 +147,13 @@ def clean_label(label: str) -> str:
         raise InvalidValueError(
             f"label {_preview(label)} contains the control character U+{ord(bad.group()):04X}"
         )
-    text = " ".join(label.split())
+    bidi = _BIDI_CONTROL.search(label)
+    if bidi:
+        raise InvalidValueError(
+            f"label {_preview(label)} contains the bidirectional control character "
+            f"U+{ord(bidi.group()):04X}, which can make it read as other text"
+        )
+    text = " ".join(_ZERO_WIDTH.sub("", label).split())
     if not text:
         raise InvalidValueError("a label cannot be empty")
     if len(text) > MAX_LABEL_LENGTH:
@@ -175,7 +189,7 @@ def label_key(label: str) -> str:
     >>> label_key("Web  locks API") == label_key("web locks api")
     True
     """
-    return unicodedata.normalize("NFC", " ".join(label.split())).casefold()
+    return unicodedata.normalize("NFC", " ".join(_ZERO_WIDTH.sub("", label).split())).casefold()
 
 
 def slugify(label: str) -> str:
