@@ -23,7 +23,7 @@ from conceptmap.core.schema import link_text
 from conceptmap.demo import example_text
 from conceptmap.readwrite import READERS, WRITERS
 from conceptmap.readwrite.canvas import canvas_data, from_canvas, read_canvas
-from conceptmap.readwrite.dot import dot_data, quote, quote_label
+from conceptmap.readwrite.dot import CUT, MAX_QUOTED_BYTES, dot_data, quote, quote_label
 from conceptmap.readwrite.mermaid import escape, flowchart, mermaid_data
 
 HOSTILE = [
@@ -432,6 +432,21 @@ def test_dot_quote(text: str, quoted: str, label: str) -> None:
     assert quote(text) == quoted
     assert quote_label(text) == label
     assert unquote(quoted) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x" * 20_000, "漢字" * 4_000, '"\\' * 6_000, "a & b " * 3_000, "line\r\n" * 3_000],
+    ids=["ascii", "wide", "escapes", "ampersands", "line breaks"],
+)
+def test_dot_cuts_a_value_too_long_for_graphviz(text: str) -> None:
+    for quoted in (quote(text), quote_label(text)):
+        assert len(quoted[1:-1].encode()) <= MAX_QUOTED_BYTES
+        assert quoted.endswith(CUT + '"')
+        kept = unquote(quoted).removesuffix(CUT)
+        assert text.replace("\r\n", "\n").startswith(kept.replace("&amp;", "&"))
+        assert len(kept) > len(text) // 5  # cut at the limit, not far before it
+    assert quote("x" * 3_000) == '"' + "x" * 3_000 + '"'  # short values stay whole
 
 
 def test_dot_metadata_cannot_set_graphviz_attributes() -> None:

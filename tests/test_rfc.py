@@ -129,6 +129,64 @@ def test_ipip_front_matter(worked: cm.ConceptMap) -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", front["conceptmap"]["sha256"])
 
 
+def front_matter(text: str) -> Any:
+    """The YAML header of an ipip or ietf draft."""
+    return yaml.safe_load(text.split("\n---")[0].removeprefix("---\n"))
+
+
+# what JSON leaves raw but YAML reads as a line break, or refuses
+YAML_HARD = ["2019\u2028x", "a\x85b", "c\x9fd", "\ufeffz", "x\n- y", 'say "hi" \\ # no comment']
+
+
+@pytest.mark.parametrize("style", ["ipip", "ietf"])
+@pytest.mark.parametrize("value", YAML_HARD)
+def test_front_matter_reads_back_as_the_metadata(style: str, value: str) -> None:
+    m = cm.ConceptMap("Topic", author="a")
+    m.set_meta("date", value)
+    m.set_meta("participants", ["a", value])
+    front = front_matter(m.rfc(style))
+    assert front["date"] == value
+    people = front["editors" if style == "ipip" else "author"]
+    assert [p["name"] for p in people] == ["a", value]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_yaml_filter_reads_back_as_any_text(text: str) -> None:
+    from conceptmap.rfc.draft import yaml_str
+
+    assert yaml.safe_load(f"value: {yaml_str(text)}") == {"value": text}
+
+
+LINKS = [  # (url, its link in a draft, or None: inert text)
+    ("https://example.org/a_b", "[https://example.org/a\\_b](<https://example.org/a_b>)"),
+    ("HTTP://example.org/x)", "[HTTP://example.org/x)](<HTTP://example.org/x)>)"),
+    ("https://example.org/a b", "[https://example.org/a b](<https://example.org/a%20b>)"),
+    ("https://example.org/<x>|y", "[https://example.org/\\<x\\>\\|y](<https://example.org/%3Cx%3E%7Cy>)"),
+    ("https://example.org/a\\b", "[https://example.org/a\\\\b](<https://example.org/a%5Cb>)"),
+    ("https://example.org/?a=1&amp;b", "[https://example.org/?a=1\\&amp;b](<https://example.org/?a=1&amp;amp;b>)"),
+    ("mailto:someone@example.org", "[mailto:someone@example.org](<mailto:someone@example.org>)"),
+    ("javascript:alert(1)", None),
+    ("data:text/html,<b>x</b>", None),
+    ("file:///etc/passwd", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("url", "link"), LINKS)
+def test_only_web_and_mail_urls_are_links_to_exactly_the_url(url: str, link: str | None) -> None:
+    from conceptmap.rfc.draft import md_url
+
+    written = md_url(url)
+    assert written == (link or written)
+    tokens = MarkdownIt("commonmark").parseInline(written)[0].children or []
+    hrefs = [t.attrs["href"] for t in tokens if t.type == "link_open"]
+    if link is None:
+        assert hrefs == []
+        assert "".join(t.content for t in tokens if t.type == "text") == url
+    else:
+        assert hrefs == [MarkdownIt().normalizeLink(url)]
+
+
 def test_a_map_file_is_named_and_hashed(tmp_path: Path, worked: cm.ConceptMap) -> None:
     import hashlib
 

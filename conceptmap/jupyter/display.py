@@ -4,6 +4,8 @@ The ``text/html`` output holds the same page as :func:`~conceptmap.html.write_ht
 in ``<iframe srcdoc>`` (sandboxed: scripts run, but cannot reach the notebook),
 after a plain-text fallback (counts and links) that an untrusted notebook, whose
 iframes are stripped, still shows. Nothing in it needs the network or a kernel.
+The output is a single line (the page's line breaks are written ``&#10;``), so it
+stays one HTML block where it is read as Markdown.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ if TYPE_CHECKING:
 
 MIME = "application/vnd.conceptmap+json"
 FRAME_HEIGHT = 620
+# The page goes in single quotes: JSON's many double quotes then need no escaping.
+# Its line breaks go in as character references, so the output is one line: a blank
+# line would end the HTML block when the output is read as Markdown (nbconvert --to
+# markdown, a notebook viewer), and the rest of the page would show as text.
+_SRCDOC = str.maketrans({"&": "&amp;", "'": "&#39;", "\n": "&#10;", "\r": "&#13;"})
 
 
 def text_summary(m: ConceptMap) -> str:
@@ -52,8 +59,7 @@ def html_output(m: ConceptMap) -> str:
     from ..drawing.html import render_html
 
     page = render_html(m, embedded=True)
-    # single quotes around srcdoc: JSON's many double quotes then need no escaping
-    srcdoc = page.replace("&", "&amp;").replace("'", "&#39;")
+    srcdoc = page.translate(_SRCDOC)
     title = html.escape(f"Concept map: {m.meta['topic'] or 'untitled'}")
     return (
         f'<iframe sandbox="allow-scripts" title="{title}" srcdoc=\'{srcdoc}\' '

@@ -8,6 +8,12 @@ draws (labels, tooltips) ``&`` is written ``&amp;``, since Graphviz would read
 ``&lt;`` as an entity. Kinds are node attributes (``kind`` and ``class``, the
 latter a CSS class in SVG output) with a shape and colours per kind; every
 node and link attribute of the map is kept as a DOT attribute.
+
+Graphviz (2.43) reads no quoted string over 16 KB: a value whose quoted form
+would pass :data:`MAX_QUOTED_BYTES` bytes of UTF-8 is cut there and ends in
+:data:`CUT` (``" … [cut]"``), so that the file still draws. Only long notes,
+metadata and urls come near it (labels and ids are far shorter); the map file
+keeps them whole.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -46,6 +54,15 @@ _KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 #: Map metadata written under its own name; other keys get a ``meta_`` prefix,
 #: so that no key can set a Graphviz attribute (``bgcolor``, ``URL``, ...).
 _META = ("topic", "participants", "created")
+#: The longest quoted string written, in bytes between the quotes (Graphviz 2.43
+#: fails at 16,382; the rest is margin).
+MAX_QUOTED_BYTES = 16_000
+#: What ends a value cut to fit.
+CUT = " … [cut]"
+# bytes a character takes once quoted (a plain one: its UTF-8); "&" only in labels
+_QUOTED_SIZE = {"\\": 2, '"': 2, "\n": 2, "\r": 2}
+_LABEL_SIZE = {**_QUOTED_SIZE, "&": len("&amp;")}
+_WIDEST = 5  # bytes: "&amp;" (UTF-8 takes at most 4)
 
 
 def quote(text: str) -> str:
@@ -53,9 +70,34 @@ def quote(text: str) -> str:
 
     >>> print(quote('a "b" \\ c'))
     "a \"b\" \\ c"
+    >>> print(quote("x" * 20_000)[-10:])
+    x … [cut]"
     """
+    return _quoted(cut(text))
+
+
+def _quoted(text: str) -> str:
     text = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n") + '"'
+
+
+def cut(text: str, *, label: bool = False) -> str:
+    """``text``, or as much of its start as fits in a quoted DOT string, then :data:`CUT`.
+
+    ``label``: ``text`` is to be written by :func:`quote_label` (each ``&`` grows).
+
+    >>> cut("short")
+    'short'
+    >>> len(cut("漢" * 6_000).encode()) <= MAX_QUOTED_BYTES
+    True
+    """
+    if len(text) * _WIDEST <= MAX_QUOTED_BYTES:  # most text: no need to count
+        return text
+    sizes = _LABEL_SIZE if label else _QUOTED_SIZE
+    ends = list(accumulate(sizes.get(c) or len(c.encode()) for c in text))
+    if ends[-1] <= MAX_QUOTED_BYTES:
+        return text
+    return text[: bisect_right(ends, MAX_QUOTED_BYTES - len(CUT.encode()))] + CUT
 
 
 def quote_label(text: str) -> str:
@@ -64,7 +106,7 @@ def quote_label(text: str) -> str:
     >>> print(quote_label("A &lt; B"))
     "A &amp;lt; B"
     """
-    return quote(text.replace("&", "&amp;"))
+    return _quoted(cut(text, label=True).replace("&", "&amp;"))
 
 
 def _value(value: Any) -> str:

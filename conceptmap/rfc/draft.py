@@ -2,9 +2,24 @@
 
 Every style is a Jinja2 template in ``rfc/templates/`` fed by one
 :class:`~conceptmap.analysis.Analysis`. Templates write user text only through
-the ``md`` filters (which escape it) and mark each item with ``trace(node,
-section)``: a hidden ``<!-- cm:ID -->`` comment that also records where the node
-landed, for the appendix that lists every node and its sections.
+the filters below, and mark each item with ``trace(node, section)``: a hidden
+``<!-- cm:ID -->`` comment that also records where the node landed, for the
+appendix that lists every node and its sections.
+
+What each filter makes of the user's text (labels, notes, metadata, authors, urls):
+
+- ``md``: one line of inert Markdown. Line breaks, with the white space around
+  them, become one space (a break could start a heading, list or HTML block);
+  Markdown and HTML punctuation is backslash-escaped. A value that is a web url
+  and nothing else (a reference labelled with its url) is a link to it.
+- ``md_lines``: notes, escaped line by line (blank lines kept).
+- ``md_url``: a url. Only ``http:``, ``https:`` and ``mailto:`` urls become
+  links, ``[url](<url>)``, whose target is exactly the url: inside ``<...>`` only
+  what a link destination cannot hold is percent-encoded (white space, control
+  characters, ``<``, ``>``, ``\\``), with ``|``, which would split a table cell,
+  and ``&`` where it would start an entity. Any other scheme (``javascript:``,
+  ``data:``, ``file:``, ...) is written as inert text.
+- ``yaml``: a YAML double-quoted scalar (front matter) that reads back as the value.
 """
 
 from __future__ import annotations
@@ -15,6 +30,7 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import jinja2
 from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
@@ -35,27 +51,74 @@ _INLINE = re.compile(r"([\\`*_{}\[\]<>|~&])")
 _LEADING = re.compile(r"^(\s*)([-+#=>])")
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
 _SLUG_ID = re.compile(r"\w+(?:-\w+)*")
+# a line break (whatever Python, CommonMark or a browser takes for one) and its white space
+_BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
+_WEB = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+_WEB_ONLY = re.compile(r"(?:https?://|mailto:)\S+", re.IGNORECASE)
+# besides white space and control characters, what ``<...>`` cannot hold, and "|",
+# which splits a table row before links are read
+_NOT_IN_TARGET = frozenset(" <>\\|")
+# "&" starts an entity in a link target too ("&amp;" would be read as "&")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# what YAML may not hold raw, or reads as a line break: JSON's \u escapes, valid YAML too
+_NOT_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def md(text: str) -> str:
-    r"""``text`` as inert inline Markdown: no emphasis, link, HTML, heading or table cell.
+    r"""``text`` as one line of inert Markdown: no emphasis, link, HTML, heading or table cell.
+
+    A value that is a web url and nothing else is a link to it (see :func:`md_url`).
 
     >>> md("--- <script> | # `x` *y*")
     '\\--- \\<script\\> \\| # \\`x\\` \\*y\\*'
+    >>> md("bob\n# not a heading")
+    'bob # not a heading'
     """
-    text = _INLINE.sub(r"\\\1", str(text))
-    return _ORDERED.sub(r"\1\\\2", _LEADING.sub(r"\1\\\2", text))
+    return _inline(_BREAK.sub(" ", str(text)).strip())
 
 
 def md_lines(text: str, indent: str = "") -> str:
     """Multi-line text (notes) escaped line by line, each line indented; blank lines kept."""
-    lines = [md(line) if line.strip() else "" for line in str(text).splitlines()]
+    lines = [_inline(line) if line.strip() else "" for line in str(text).splitlines()]
     return "\n".join(f"{indent}{line}" if line else "" for line in lines)
 
 
+def md_url(url: str) -> str:
+    r"""A url: a link to exactly it if it is a web or mail url, else inert text.
+
+    >>> md_url("https://example.org/a b_(c)")
+    '[https://example.org/a b\\_(c)](<https://example.org/a%20b_(c)>)'
+    >>> md_url("javascript:alert(1)")
+    'javascript:alert(1)'
+    """
+    url = str(url)
+    return _link(url) if _WEB.match(url) else md(url)
+
+
+def _inline(line: str) -> str:
+    if _WEB_ONLY.fullmatch(line):
+        return _link(line)
+    text = _INLINE.sub(r"\\\1", line)
+    return _ORDERED.sub(r"\1\\\2", _LEADING.sub(r"\1\\\2", text))
+
+
+def _link(url: str) -> str:
+    text = _INLINE.sub(r"\\\1", _BREAK.sub(" ", url).strip())
+    target = "".join(
+        quote(c, safe="") if c in _NOT_IN_TARGET or not c.isprintable() else c
+        for c in _ENTITY.sub("&amp;", url)
+    )
+    return f"[{text}](<{target}>)"
+
+
 def yaml_str(text: Any) -> str:
-    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
-    return json.dumps(str(text), ensure_ascii=False)
+    """A YAML double-quoted scalar that reads back as ``text``.
+
+    >>> yaml_str('say "hi"\u2028')
+    '"say \\\\"hi\\\\"\\\\u2028"'
+    """
+    quoted = json.dumps(str(text), ensure_ascii=False)
+    return _NOT_IN_YAML.sub(lambda c: f"\\u{ord(c.group()):04x}", quoted)
 
 
 class Tracer:
@@ -98,7 +161,7 @@ def _environment(loader: Any) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, md_lines=md_lines, yaml=yaml_str)
+    env.filters.update(md=md, md_lines=md_lines, md_url=md_url, yaml=yaml_str)
     return env
 
 

@@ -9,6 +9,27 @@
 
   function $(id) { return document.getElementById(id); }
 
+  /* Node ids and author names are the user's text. Keyed into a plain object, "constructor"
+   * or "__proto__" would find Object.prototype's member instead of a missing entry: every
+   * table keyed by them here has no prototype. vis-network 9.1.2 keeps plain objects keyed
+   * by node id itself (its body and physics), so vis only ever sees visId(id): such a name
+   * gets a leading U+2063 INVISIBLE SEPARATOR, as does an id that already starts with one
+   * (so no two ids meet); mapId() takes it off again. */
+  var MARK = "\u2063";
+  function visId(id) {
+    id = String(id);
+    return id in Object.prototype || id.charAt(0) === MARK ? MARK + id : id;
+  }
+  function mapId(id) {
+    id = String(id);
+    return id.charAt(0) === MARK ? id.slice(1) : id;
+  }
+  function table(from) {
+    var t = Object.create(null);
+    if (from) Object.keys(from).forEach(function (k) { t[k] = from[k]; });
+    return t;
+  }
+
   function el(tag, text, cls) {
     var node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
@@ -40,10 +61,10 @@
   }
 
   function start() {
-    var kinds = data.kinds, authors = data.authors;
-    var hiddenKinds = {};
+    var kinds = data.kinds, authors = table(data.authors), positions = table(data.positions);
+    var hiddenKinds = table();
     var colourBy = "kind";
-    var byId = {};
+    var byId = table();
     data.nodes.forEach(function (n) { byId[n.id] = n; });
     var large = data.nodes.length > data.large;
     var settle = data.nodes.length <= data.settle;
@@ -51,7 +72,7 @@
     function nodeView(id, label, kind, author) {
       var s = kinds[kind];
       var view = {
-        id: id, label: label, kind: kind, author: author, shape: s.shape,
+        id: visId(id), label: label, kind: kind, author: author, shape: s.shape,
         hidden: !!hiddenKinds[kind],
         color: { background: s.color, border: s.border,
                  highlight: { background: s.color, border: "#111" } },
@@ -59,7 +80,7 @@
         font: { size: kind === "topic" ? 22 : 14, color: kind === "decision" ? "#111" : "#1f2328" },
         widthConstraint: { maximum: kind === "topic" ? 320 : 200 }
       };
-      var p = data.positions[id];
+      var p = positions[id];
       if (p) { view.x = p[0]; view.y = p[1]; }
       if (colourBy === "author" && authors[author]) {
         view.color.border = authors[author];
@@ -71,7 +92,7 @@
     function edgeView(id, from, to, label) {
       /* a large map's 10,000 link labels would be laid out on every draw, unreadable
        * at that zoom anyway: there the details panel names each link */
-      return { id: id, from: from, to: to, label: large ? undefined : label, text: label };
+      return { id: id, from: visId(from), to: visId(to), label: large ? undefined : label, text: label };
     }
 
     var nodes = new vis.DataSet(), edges = new vis.DataSet();
@@ -105,7 +126,7 @@
 
     /* -- the state after the first k operations -------------------------- */
     function stateAt(k) {
-      var ns = {}, es = {};
+      var ns = table(), es = table();
       for (var i = 0; i < k; i++) {
         var op = data.ops[i];
         switch (op[0]) {
@@ -146,7 +167,7 @@
           es.push(edgeView(Number(id), e.from, e.to, e.label));
         });
       }
-      var keepN = {}, keepE = {};
+      var keepN = table(), keepE = table();
       ns.forEach(function (n) { keepN[n.id] = 1; });
       es.forEach(function (e) { keepE[e.id] = 1; });
       nodes.remove(nodes.getIds().filter(function (id) { return !keepN[id]; }));
@@ -173,7 +194,7 @@
 
     /* what each operation was about, in the words of its moment (labels change) */
     var subjects = (function () {
-      var labels = {}, edgeEnds = {};
+      var labels = table(), edgeEnds = table();
       return data.ops.map(function (op) {
         var t = op[0], said = "";
         if (t === OPS.ADD_NODE) labels[op[3]] = op[4];
@@ -190,7 +211,7 @@
     })();
 
     function byLabel(id) {
-      var n = nodes.get(id) || byId[id];
+      var n = nodes.get(visId(id)) || byId[id];
       return n ? n.label : id;
     }
 
@@ -231,7 +252,7 @@
 
     /* -- details of a node: its text, who added it, its links ------------------ */
     function showDetails(id) {
-      var n = byId[id], live = nodes.get(id);
+      var n = byId[id], seen = visId(id), live = nodes.get(seen);
       if (!live) return;
       var body = $("cm-details-body");
       body.textContent = "";
@@ -249,8 +270,8 @@
       body.appendChild(el("p", who, "cm-meta"));
       var out = el("ul"), inn = el("ul");
       edges.get().forEach(function (e) {
-        if (e.from === id) out.appendChild(linkItem(e.text, e.to, "→ "));
-        if (e.to === id) inn.appendChild(linkItem(e.text, e.from, "← "));
+        if (e.from === seen) out.appendChild(linkItem(e.text, mapId(e.to), "→ "));
+        if (e.to === seen) inn.appendChild(linkItem(e.text, mapId(e.from), "← "));
       });
       if (out.childNodes.length) { body.appendChild(el("div", "Links from here", "cm-meta")); body.appendChild(out); }
       if (inn.childNodes.length) { body.appendChild(el("div", "Links to here", "cm-meta")); body.appendChild(inn); }
@@ -267,18 +288,18 @@
     }
 
     function focusNode(id) {
-      var n = nodes.get(id);
+      var n = nodes.get(visId(id));
       if (!n) return false;
       if (n.hidden) toggleKind(n.kind, true);
-      network.selectNodes([id]);
-      network.focus(id, { scale: Math.max(network.getScale(), 1), animation: false });
+      network.selectNodes([n.id]);
+      network.focus(n.id, { scale: Math.max(network.getScale(), 1), animation: false });
       showDetails(id);
       return true;
     }
     api.focusNode = focusNode;
 
     network.on("click", function (params) {
-      if (params.nodes.length) showDetails(params.nodes[0]);
+      if (params.nodes.length) showDetails(mapId(params.nodes[0]));
       else $("cm-details").hidden = true;
     });
     $("cm-details-close").addEventListener("click", function () { $("cm-details").hidden = true; });
@@ -289,10 +310,10 @@
       results.textContent = "";
       if (!q) { results.hidden = true; $("cm-search-count").textContent = ""; return []; }
       var found = nodes.get({ filter: function (n) {
-        var full = byId[n.id];
+        var full = byId[mapId(n.id)];
         return n.label.toLowerCase().indexOf(q) >= 0 ||
           (full && full.notes && full.notes.toLowerCase().indexOf(q) >= 0);
-      } }).map(function (n) { return n.id; });
+      } }).map(function (n) { return mapId(n.id); });
       $("cm-search-count").textContent = found.length + (found.length === 1 ? " match" : " matches");
       found.slice(0, 30).forEach(function (id) {
         var li = el("li"), a = el("a", byLabel(id));
