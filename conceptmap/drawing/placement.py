@@ -1,0 +1,330 @@
+"""Stable positions: each node is placed once, next to what it links to, and stays.
+
+A map's positions are derived from its operation log, so every participant, the
+HTML page, the inline view, the SVG and the replay slider see the same picture
+without storing a coordinate for every node:
+
+- The log is read change by change (the operations of one change share their
+  author and timestamp). After each change, the nodes it added are placed: next
+  to the nodes they are linked to (the centroid of those, then the free spot
+  nearest to it on rings of growing radius), or near the topic when they are linked
+  to nothing yet; then the new nodes alone get a short settling (springs to their
+  neighbours, repulsion from everything near). Nodes placed before never move.
+- The first change of a map, or one that adds more than ``BULK`` nodes (an import),
+  is laid out whole by :func:`~conceptmap.drawing.layout.layout_positions`, beside
+  what is already there.
+- A ``place`` operation (a node dragged in the live view) pins nodes where a
+  participant put them; it wins over the derived position.
+
+Only ``+ - * /`` and ``sqrt`` are used, in a fixed order, so the same log gives the
+same floats on every machine. A change whose operations have not all arrived yet
+(the last one read) is placed provisionally and placed again once it is complete, so
+a map read live gives the same positions as one loaded afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from .layout import EDGE_PX, MIN_GAP_PX, layout_positions
+
+BULK = 100
+"""A change adding more nodes than this is laid out whole rather than node by node."""
+
+_RINGS = (1.0, 1.4, 1.9, 2.6, 3.5, 5.0)  # candidate radii, in EDGE_PX
+# unit vectors every 22.5 degrees, as literals: no trigonometry, no platform rounding
+_C, _S = 0.92388, 0.382683
+_DIRS = np.array(
+    [(1, 0), (_C, _S), (0.707107, 0.707107), (_S, _C), (0, 1), (-_S, _C), (-0.707107, 0.707107),
+     (-_C, _S), (-1, 0), (-_C, -_S), (-0.707107, -0.707107), (-_S, -_C), (0, -1), (_S, -_C),
+     (0.707107, -0.707107), (_C, -_S)],
+    dtype=np.float64,
+)  # fmt: skip
+_PAD = MIN_GAP_PX * 0.6  # clear space kept between two nodes' boxes
+_SETTLE_ROUNDS = 30
+# a node's box as the page draws it: 14 px text (22 px for the topic), wrapped at 200 px
+# (320 px), about 0.55 em a character, plus the shape's margins
+_CHAR_EM, _LINE_EM = 0.55, 1.25
+
+Point = tuple[float, float]
+Op = Mapping[str, Any]
+
+
+class Placer:
+    """Positions for a map, kept up to date by feeding it the log's operations in order."""
+
+    def __init__(self) -> None:
+        self._placed: dict[str, Point] = {}  # every node ever placed, removed ones too
+        self._pinned: dict[str, Point] = {}
+        self._alive: dict[str, None] = {}  # the map's nodes, in the order they came
+        self._links: Counter[tuple[str, str]] = Counter()  # undirected pairs, counted
+        self._sizes: dict[str, Point] = {}  # half width and half height of each node's box
+        self._batch: list[Op] = []
+        self._key: tuple[Any, Any] | None = None
+        self._provisional: tuple[int, dict[str, Point]] | None = None
+
+    # -- feeding ---------------------------------------------------------------------
+    def feed(self, ops: Iterable[Op]) -> None:
+        """Read more operations of the log, in order."""
+        for op in ops:
+            key = (op.get("by"), op.get("at"))
+            if key != self._key:
+                self._commit()
+                self._key = key
+            self._batch.append(op)
+            self._provisional = None
+
+    def _commit(self) -> None:
+        if self._batch:
+            new = _apply(self._batch, self._alive, self._links, self._pinned, self._sizes)
+            self._placed.update(self._place(new, self._placed))
+            self._batch = []
+
+    # -- reading -----------------------------------------------------------------------
+    def positions(self) -> dict[str, Point]:
+        """``{node id: (x, y)}`` for the map's nodes, in vis-network pixels."""
+        every = self.every_position()
+        return {n: every[n] for n in self._alive_now()}
+
+    def every_position(self) -> dict[str, Point]:
+        """Positions of every node the map ever had (the replay shows removed ones too)."""
+        placed = dict(self._placed)
+        if self._batch:
+            placed.update(self._pending())
+        placed.update(self._pinned_now())
+        return placed
+
+    def _pending(self) -> dict[str, Point]:
+        """The last change, placed on copies: it may still grow."""
+        if self._provisional is None or self._provisional[0] != len(self._batch):
+            alive, links, pinned = dict(self._alive), Counter(self._links), dict(self._pinned)
+            sizes = dict(self._sizes)
+            new = _apply(self._batch, alive, links, pinned, sizes)
+            self._provisional = (len(self._batch), self._place(new, self._placed, links, sizes))
+        return self._provisional[1]
+
+    def _alive_now(self) -> list[str]:
+        if not self._batch:
+            return list(self._alive)
+        alive = dict(self._alive)
+        _apply(self._batch, alive, Counter(), {}, {})
+        return list(alive)
+
+    def _pinned_now(self) -> dict[str, Point]:
+        if not self._batch:
+            return self._pinned
+        pinned = dict(self._pinned)
+        _apply(self._batch, {}, Counter(), pinned, {})
+        return pinned
+
+    # -- placing -----------------------------------------------------------------------
+    def _place(
+        self,
+        new: list[str],
+        placed: dict[str, Point],
+        links: Counter[tuple[str, str]] | None = None,
+        sizes: dict[str, Point] | None = None,
+    ) -> dict[str, Point]:
+        links = self._links if links is None else links
+        sizes = self._sizes if sizes is None else sizes
+        new = [n for n in new if n not in placed]
+        if not new:
+            return {}
+        neighbours = _neighbours(links)
+        if not placed or len(new) > BULK:
+            return _bulk(new, neighbours, placed)
+        return _greedy(new, neighbours, placed, sizes)
+
+
+def _apply(
+    batch: list[Op],
+    alive: dict[str, None],
+    links: Counter[tuple[str, str]],
+    pinned: dict[str, Point],
+    sizes: dict[str, Point],
+) -> list[str]:
+    """Apply one change's structure to the given tables; return the nodes it added."""
+    added: list[str] = []
+    for op in batch:
+        name = op.get("op")
+        if name in ("add_node", "update_node") and isinstance(op.get("label"), str):
+            sizes[str(op.get("id"))] = _box(op["label"], op.get("kind") == "topic")
+        if name == "add_node" and isinstance(op.get("id"), str) and op["id"] not in alive:
+            alive[op["id"]] = None
+            added.append(op["id"])
+        elif name == "remove_node" and op.get("id") in alive:
+            del alive[op["id"]]
+        elif name in ("add_edge", "remove_edge"):
+            u, v = op.get("source"), op.get("target")
+            if isinstance(u, str) and isinstance(v, str) and u != v:
+                pair = (u, v) if u < v else (v, u)
+                links[pair] += 1 if name == "add_edge" else -1
+                if links[pair] <= 0:
+                    del links[pair]
+        elif name == "place" and isinstance(op.get("positions"), dict):
+            for node, xy in op["positions"].items():
+                point = _point(xy)
+                if point is not None:
+                    pinned[node] = point
+    return [n for n in added if n in alive]
+
+
+def _box(label: str, topic: bool) -> Point:
+    """Half the width and half the height of the box the page draws around ``label``."""
+    font, wrap = (22.0, 320.0) if topic else (14.0, 200.0)
+    width = len(label) * font * _CHAR_EM
+    lines = 1 + int(width // wrap)
+    return (min(width, wrap) / 2 + 8, lines * font * _LINE_EM / 2 + 6)
+
+
+def _point(xy: Any) -> Point | None:
+    """``xy`` as a finite point, or None for anything else (a foreign value is ignored)."""
+    if not isinstance(xy, list | tuple) or len(xy) != 2:
+        return None
+    if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in xy):
+        return None
+    x, y = float(xy[0]), float(xy[1])
+    if not (abs(x) < 1e9 and abs(y) < 1e9):  # also false for NaN
+        return None
+    return (x, y)
+
+
+def _neighbours(links: Counter[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for u, v in links:
+        found.setdefault(u, []).append(v)
+        found.setdefault(v, []).append(u)
+    return found
+
+
+def _bulk(
+    new: list[str], neighbours: dict[str, list[str]], placed: dict[str, Point]
+) -> dict[str, Point]:
+    """Lay the new nodes out together, to the right of what is already placed."""
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(new)
+    wanted = set(new)
+    graph.add_edges_from((u, v) for u in new for v in neighbours.get(u, ()) if v in wanted)
+    laid = layout_positions(graph)
+    if not placed:
+        return laid
+    right = max(x for x, _ in placed.values()) + 2 * EDGE_PX
+    top = min(y for _, y in placed.values())
+    left = min(x for x, _ in laid.values())
+    up = min(y for _, y in laid.values())
+    return {n: (x - left + right, y - up + top) for n, (x, y) in laid.items()}
+
+
+def _greedy(
+    new: list[str],
+    neighbours: dict[str, list[str]],
+    placed: dict[str, Point],
+    sizes: dict[str, Point],
+) -> dict[str, Point]:
+    """Place the new nodes one by one next to their neighbours, then settle them."""
+    default = _box("x" * 12, False)
+    ids = list(placed)
+    points = np.array([placed[n] for n in ids], dtype=np.float64).reshape(-1, 2)
+    halves = np.array([sizes.get(n, default) for n in ids], dtype=np.float64).reshape(-1, 2)
+    home = points[0]  # the first node placed: the topic, as a rule
+    done: dict[str, Point] = {}
+    todo = list(new)
+    while todo:
+        # a node with a neighbour already down goes first, so chains grow outward
+        pick = next(
+            (n for n in todo if any(v in placed or v in done for v in neighbours.get(n, ()))),
+            todo[0],
+        )
+        todo.remove(pick)
+        anchors = [
+            placed.get(v) or done[v]
+            for v in neighbours.get(pick, ())
+            if v in placed or v in done
+        ]
+        centre = np.mean(np.array(anchors), axis=0) if anchors else home
+        rings = _RINGS if anchors else tuple(r + 1.5 for r in _RINGS)
+        half = np.array(sizes.get(pick, default), dtype=np.float64)
+        spot = _free_spot(centre, rings, points, halves, half)
+        done[pick] = (float(spot[0]), float(spot[1]))
+        points = np.vstack([points, spot])
+        halves = np.vstack([halves, half])
+    return _settle(done, neighbours, placed, sizes, default)
+
+
+def _clearance(
+    candidates: np.ndarray, points: np.ndarray, halves: np.ndarray, half: np.ndarray
+) -> np.ndarray:
+    """For each candidate, the clear space between its box and the nearest other box."""
+    gap = np.abs(candidates[:, None, :] - points[None, :, :]) - (halves[None, :, :] + half)
+    return np.asarray(gap.max(axis=2).min(axis=1))
+
+
+def _free_spot(
+    centre: np.ndarray,
+    rings: tuple[float, ...],
+    points: np.ndarray,
+    halves: np.ndarray,
+    half: np.ndarray,
+) -> np.ndarray:
+    """The first candidate around ``centre`` that keeps its distance, else the roomiest."""
+    best, best_room = centre, -np.inf
+    for ring in rings:
+        candidates = centre + _DIRS * (ring * EDGE_PX)
+        room = _clearance(candidates, points, halves, half)
+        i = int(np.argmax(room))
+        if room[i] >= _PAD:
+            return np.asarray(candidates[i])
+        if room[i] > best_room:
+            best, best_room = candidates[i], float(room[i])
+    return np.asarray(best)
+
+
+def _settle(
+    done: dict[str, Point],
+    neighbours: dict[str, list[str]],
+    placed: dict[str, Point],
+    sizes: dict[str, Point],
+    default: Point,
+) -> dict[str, Point]:
+    """A few rounds of springs and box repulsion that move only the new nodes."""
+    movers = list(done)
+    index = {n: i for i, n in enumerate(movers)}
+    fixed = np.array(list(placed.values()), dtype=np.float64).reshape(-1, 2)
+    fixed_half = np.array([sizes.get(n, default) for n in placed], dtype=np.float64)
+    halves = np.array([sizes.get(n, default) for n in movers], dtype=np.float64)
+    all_half = np.vstack([fixed_half.reshape(-1, 2), halves])
+    pos = np.array([done[n] for n in movers], dtype=np.float64)
+    for round_ in range(_SETTLE_ROUNDS):
+        step = EDGE_PX * 0.1 * (1 - round_ / _SETTLE_ROUNDS)
+        others = np.vstack([fixed, pos])
+        force = np.zeros_like(pos)
+        for i, node in enumerate(movers):
+            diff = pos[i] - others
+            # how far the two boxes (plus padding) overlap along each axis
+            overlap = all_half + halves[i] + _PAD - np.abs(diff)
+            overlap[len(fixed) + i] = 0.0  # not itself
+            hit = (overlap > 0).all(axis=1)
+            if hit.any():
+                # push out along the axis that needs the shorter move
+                o, d = overlap[hit], diff[hit]
+                axis = (o[:, 1] < o[:, 0]).astype(np.int64)
+                push = np.zeros_like(o)
+                rows = np.arange(len(o))
+                push[rows, axis] = np.where(d[rows, axis] >= 0, 1.0, -1.0) * o[rows, axis]
+                force[i] += push.sum(axis=0)
+            for v in neighbours.get(node, ()):
+                target = pos[index[v]] if v in index else placed.get(v)
+                if target is None:
+                    continue
+                delta = np.asarray(target) - pos[i]
+                length = float(np.sqrt((delta * delta).sum()))
+                if length > 0:
+                    force[i] += delta * (0.3 * (length - EDGE_PX) / length)
+        norm = np.sqrt((force * force).sum(axis=1))
+        pos += force * (np.minimum(norm, step) / np.maximum(norm, 1e-9))[:, None]
+    return {n: (float(pos[i, 0]), float(pos[i, 1])) for i, n in enumerate(movers)}
