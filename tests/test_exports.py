@@ -22,7 +22,13 @@ from conceptmap.cli import main
 from conceptmap.core.schema import link_text
 from conceptmap.demo import example_text
 from conceptmap.readwrite import READERS, WRITERS
-from conceptmap.readwrite.canvas import canvas_data, from_canvas, read_canvas
+from conceptmap.readwrite.canvas import (
+    canvas_data,
+    escape_markdown,
+    from_canvas,
+    read_canvas,
+    unescape_markdown,
+)
 from conceptmap.readwrite.dot import CUT, MAX_QUOTED_BYTES, dot_data, quote, quote_label
 from conceptmap.readwrite.mermaid import escape, flowchart, mermaid_data
 
@@ -222,6 +228,51 @@ def test_gexf_keeps_metadata_and_a_stable_date(tmp_path: Path, rich: cm.ConceptM
 FOREIGN = [(".graphml", nx.write_graphml, "GraphML"), (".gexf", nx.write_gexf, "GEXF")]
 
 
+def old_graphml(tmp_path: Path) -> Path:
+    """A GraphML export as versions before 0.2 wrote it: real ids, keys as edge ids."""
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    g.graph.update(topic="T", participants='["ann"]', created="2026-01-01T00:00:00.000Z")
+    g.graph.update({"conceptmap": "1", "conceptmap:json": '["participants"]', "date": "d"})
+    stamp = {"author": "ann", "created": "2026-01-01T00:00:00.000Z"}
+    g.add_node("t", label="T", kind="topic", notes="", **stamp)
+    g.add_node("web locks", label="Web locks", kind="concept", notes="n", tags='["a"]', **stamp)
+    g.add_edge("t", "web locks", "part_of", relation="part_of", phrase="", **stamp)
+    path = tmp_path / "old.graphml"
+    nx.write_graphml(g, path)
+    return path
+
+
+def test_graphml_written_by_an_earlier_version_imports(tmp_path: Path) -> None:
+    m = cm.import_map(old_graphml(tmp_path))
+    assert m.meta["participants"] == ["ann"]
+    assert m.meta["date"] == "d"
+    assert "conceptmap" not in m.meta
+    assert m.node("web locks")["tags"] == ["a"]
+    assert [(e["source"], e["relation"], e["target"]) for e in m.edges()] == [
+        ("t", "part_of", "web locks")
+    ]
+
+
+def test_graphml_keeps_ids_that_are_no_xml_names(tmp_path: Path) -> None:
+    m = cm.from_node_link(
+        {
+            "graph": {"room name": "B", "conceptmap": "x", "meta:y": 1},
+            "nodes": [{"id": "a b", "label": "A"}, {"id": "n0", "label": "B"}],
+            "edges": [{"source": "a b", "target": "n0"}],
+        }
+    )
+    path = m.export(tmp_path / "map.graphml")
+    root = ET.parse(path).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert [n.get("id") for n in root.iterfind("g:graph/g:node", ns)] == ["n0-2", "n0"]
+    assert {k.get("attr.name") for k in root.iterfind("g:key[@for='graph']", ns)} >= {
+        "meta:room.20name",
+        "meta:conceptmap",
+        "meta:meta:y",
+    }
+    assert cm.import_map(path).to_node_link() == m.to_node_link()
+
+
 @pytest.mark.parametrize(("suffix", "write", "name"), FOREIGN)
 def test_another_programs_graph_reads(tmp_path: Path, suffix: str, write: Any, name: str) -> None:
     g: nx.DiGraph[str] = nx.DiGraph()
@@ -257,6 +308,26 @@ def test_bad_graph_file_is_a_map_file_error(
         g.add_node("a", **content)
         write(g, path)
     with pytest.raises(cm.MapFileError, match=message.format(name=name)) as info:
+        cm.import_map(path)
+    assert str(path) in str(info.value)
+
+
+_GRAPHML = '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">{}</graphml>'
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '<key id="d0" for="node" attr.name="x" attr.type="boolean"><default/></key>'
+        '<graph edgedefault="directed"><node id="a"/></graph>',
+        '<graph edgedefault="directed"><node id="a" yfiles.foldertype="group"/></graph>',
+    ],
+    ids=["boolean-key-with-empty-default", "group-node-without-its-graph"],
+)
+def test_graphml_networkx_trips_over_is_a_map_file_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "bad.graphml"
+    path.write_text(_GRAPHML.format(content))
+    with pytest.raises(cm.MapFileError, match="is not GraphML") as info:
         cm.import_map(path)
     assert str(path) in str(info.value)
 
@@ -345,6 +416,7 @@ def test_mermaid_draws_every_label_as_typed(build: Any) -> None:
         ("style: #fff;", "style#58; #35;fff;"),
         ("ratio: 3:1", "ratio: 3:1"),
         ("Über ✓ 日本語 🙂", "Über ✓ 日本語 🙂"),
+        ("C:\\new\\n", "C:#92;new#92;n"),  # Mermaid would draw "\n" as a line break
     ],
 )
 def test_mermaid_escape(text: str, escaped: str) -> None:
@@ -517,7 +589,11 @@ def test_canvas_is_json_canvas(rich: cm.ConceptMap) -> None:
     assert len(data["edges"]) == len(rich.edges())
     card = next(n for n in data["nodes"] if n["id"] == "ipfs-repo")
     assert card["text"].startswith("IPFS repo\n\nLine one.")
-    assert card["conceptmap"]["kind"] == "concept"
+    assert data["conceptmap"]["nodes"]["ipfs-repo"]["kind"] == "concept"
+    assert all(
+        set(n) <= {"id", "type", "text", "x", "y", "width", "height", "color"}
+        for n in data["nodes"]
+    )
     labels = [e.get("label") for e in data["edges"]]
     assert "part of" in labels
     assert "is specified by" in labels
@@ -535,9 +611,9 @@ def test_canvas_is_json_canvas(rich: cm.ConceptMap) -> None:
 def test_canvas_data_shares_nothing_with_the_map(rich: cm.ConceptMap) -> None:
     before = copy.deepcopy(rich.to_node_link())
     data = canvas_data(rich)
-    for node in data["nodes"]:
-        node["conceptmap"].setdefault("tags", []).append("changed")
-        node["conceptmap"]["label"] = "changed"
+    for saved in data["conceptmap"]["nodes"].values():
+        saved.setdefault("tags", []).append("changed")
+        saved["label"] = "changed"
     data["conceptmap"]["graph"]["participants"].append("changed")
     data["conceptmap"]["graph"]["agenda"]["tags"].append("changed")
     assert rich.to_node_link() == before
@@ -643,6 +719,45 @@ def test_canvas_edited_in_obsidian(tmp_path: Path, rich: cm.ConceptMap) -> None:
     assert len(m.edges()) == len(rich.edges()) + 1
 
 
+def test_canvas_written_by_an_earlier_version_imports() -> None:
+    m = rich_map()
+    m.add("# Heading-like *label*", notes="Notes *are* Markdown.")
+    data = canvas_data(m)
+    saved = data["conceptmap"]
+    for where in ("nodes", "edges"):  # each card and edge kept its own, labels unescaped
+        for item in data[where]:
+            item["conceptmap"] = saved[where][item["id"]]
+    for card in data["nodes"]:
+        label, notes = card["conceptmap"]["label"], card["conceptmap"]["notes"]
+        card["text"] = f"{label}\n\n{notes}" if notes else label
+    del saved["nodes"], saved["edges"]
+    assert from_canvas(data).to_node_link() == m.to_node_link()
+
+
+@pytest.mark.parametrize(
+    ("label", "markdown"),
+    [
+        ("Web Locks API", "Web Locks API"),
+        ("# not a heading", "\\# not a heading"),
+        ("1. not a list", "1\\. not a list"),
+        ("- nor this", "\\- nor this"),
+        ("*not* `code` [nor](link) <b>", "\\*not\\* \\`code\\` \\[nor\\](link) \\<b\\>"),
+        ("A & B &amp; C", "A &amp; B &amp;amp; C"),
+        ("see https://x.org, www.x.org", "see https\\://x.org, www\\.x.org"),
+        ("C:\\dir\\", "C:\\\\dir\\\\"),
+    ],
+)
+def test_canvas_label_markdown(label: str, markdown: str) -> None:
+    assert escape_markdown(label) == markdown
+    assert unescape_markdown(markdown) == label
+    m = cm.ConceptMap("T", author="a")
+    m.add(label, notes="*notes*")
+    (card,) = [c for c in canvas_data(m)["nodes"] if c["id"] == m.id_of(label)]
+    assert card["text"] == f"{markdown}\n\n*notes*"
+    # edited by hand, the card's label reads as it shows
+    assert from_canvas(obsidian([card], []), author="b").nodes()[0]["label"] == label
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -665,6 +780,45 @@ def test_bad_canvas_is_a_map_file_error(tmp_path: Path, text: str, message: str)
     with pytest.raises(cm.MapFileError, match=re.escape(message)) as info:
         read_canvas(path)
     assert str(path) in str(info.value)
+
+
+# -- limits ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("suffix", LOSSLESS)
+def test_node_limit_is_raised_by_its_environment_variable(
+    tmp_path: Path, rich: cm.ConceptMap, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = rich.export(tmp_path / f"map{suffix}")
+    monkeypatch.setenv("CONCEPTMAP_MAX_NODES", str(len(rich) - 1))
+    with pytest.raises(cm.MapFileError, match="CONCEPTMAP_MAX_NODES") as info:
+        cm.import_map(path)
+    assert f"holds {len(rich)} nodes, more than the limit of {len(rich) - 1} nodes" in str(
+        info.value
+    )
+    monkeypatch.setenv("CONCEPTMAP_MAX_NODES", str(len(rich)))
+    assert len(cm.import_map(path)) == len(rich)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("CONCEPTMAP_MAX_FILE_BYTES", "100", "bytes, more than the limit of 100 bytes"),
+        ("CONCEPTMAP_MAX_FILE_BYTES", "lots", "must be a whole number, got 'lots'"),
+        (
+            "CONCEPTMAP_MAX_TEXT_LENGTH",
+            "5",
+            "notes are 6 characters long, more than the limit of 5",
+        ),
+    ],
+)
+def test_limits_from_the_environment(
+    tmp_path: Path, variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m = cm.ConceptMap("T", author="a")
+    m.add("A", notes="123456")
+    path = m.export(tmp_path / "map.json")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(cm.MapFileError, match=re.escape(message)):
+        cm.import_map(path)
 
 
 # -- every format ------------------------------------------------------------------------------

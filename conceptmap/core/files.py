@@ -14,7 +14,9 @@ the file.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import stat
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,9 +27,12 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 
 import networkx as nx
 
-from ..errors import ConceptMapError, MapFileError
+from ..errors import ConceptMapError, InvalidValueError, MapFileError
+from .schema import limit, over_limit, unstorable
 
 T = TypeVar("T")
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 #: what a malformed file can raise while a library parses it
 _MALFORMED = (
@@ -96,17 +101,23 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 
 @contextmanager
-def reading(path: str | os.PathLike[str], problem: str) -> Iterator[None]:
+def reading(
+    path: str | os.PathLike[str], problem: str, *, also: tuple[type[Exception], ...] = ()
+) -> Iterator[None]:
     """Turn whatever goes wrong inside into a :class:`MapFileError` naming ``path``.
 
     ``problem`` is what to say of a malformed file (``"is not GraphML"``); the
-    library's own message follows in brackets.
+    library's own message follows in brackets. ``also`` are more exceptions that
+    mean a malformed file inside this block (a library that trips over a missing
+    element with an ``AttributeError``), kept out of the others so that they
+    still show our own bugs.
 
     >>> with reading("map.json", "is not JSON"):  # doctest: +ELLIPSIS
     ...     json.loads("{")
     Traceback (most recent call last):
     conceptmap.errors.MapFileError: map.json: is not JSON (Expecting property name ...)
     """
+    malformed: tuple[type[Exception], ...] = (*_MALFORMED, *also)
     try:
         yield
     except MapFileError:
@@ -115,13 +126,66 @@ def reading(path: str | os.PathLike[str], problem: str) -> Iterator[None]:
         raise MapFileError(path, f"cannot be read: {exc.strerror or exc}") from None
     except ConceptMapError as exc:
         raise MapFileError(path, str(exc)) from None
-    except _MALFORMED as exc:
+    except malformed as exc:
         raise MapFileError(path, f"{problem} ({exc})") from None
 
 
+def check_size(path: str | os.PathLike[str]) -> None:
+    """Refuse a file larger than ``limit("file size")`` (100 MiB) before reading it.
+
+    Parsing a file takes several times its size in memory; the limit keeps a
+    wrong or hostile file from taking it all.
+    """
+    with reading(path, "cannot be read"):
+        size = os.stat(path).st_size
+        largest = limit("file size")
+        if size > largest:
+            mib = f" ({largest // 2**20} MiB)" if largest % 2**20 == 0 else ""
+            raise over_limit("file size", f"is {size:,} bytes", f"{largest:,} bytes{mib}")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InvalidValueError(f"holds {name}, which is not JSON (JSON numbers are finite)")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e999: JSON syntax, but no number a map can hold
+        raise InvalidValueError(f"holds the number {text:.40}, too large to be finite")
+    return number
+
+
+def loads(text: str) -> Any:
+    """JSON data from ``text``, refusing what a map cannot hold.
+
+    Python's parser reads ``NaN`` and ``Infinity`` (and turns ``1e999`` into
+    infinity), and a ``\\ud800`` escape into a lone surrogate; none of them is
+    text or a number a map file (UTF-8 JSON) or the HTML page can hold, so they
+    raise :class:`InvalidValueError`.
+
+    >>> loads('{"row": NaN}')
+    Traceback (most recent call last):
+    conceptmap.errors.InvalidValueError: holds NaN, which is not JSON (JSON numbers are finite)
+    >>> loads('["\\\\ud800"]')
+    Traceback (most recent call last):
+    conceptmap.errors.InvalidValueError: [0] contains the lone surrogate U+D800, ...
+    """
+    data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+    # a surrogate can only come from an escape: search the data only if there is one
+    if _SURROGATE_ESCAPE.search(text):
+        problem = unstorable(data)
+        if problem:
+            raise InvalidValueError(problem)
+    return data
+
+
 def load_json(path: str | os.PathLike[str], build: Callable[[Any], T]) -> T:
-    """``build`` applied to the JSON in ``path``; any problem names the file."""
+    """``build`` applied to the JSON in ``path``; any problem names the file.
+
+    Files over the size limit are refused unread (see :func:`check_size`).
+    """
+    check_size(path)
     with reading(path, "is not JSON"):
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = loads(Path(path).read_text(encoding="utf-8"))
     with reading(path, "holds a value that cannot be decoded"):
         return build(data)

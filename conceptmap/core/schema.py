@@ -7,6 +7,8 @@ sentence, what was expected when a value is wrong.
 from __future__ import annotations
 
 import difflib
+import math
+import os
 import re
 import unicodedata
 from collections.abc import Container, Iterable, Mapping
@@ -78,8 +80,27 @@ Positions = Mapping[str, tuple[float, float]]
 MAX_LABEL_LENGTH = 300
 MAX_ID_LENGTH = 60
 
+# Limits on what an imported file may hold, so that a broken or hostile file is
+# refused with a sentence instead of exhausting memory. Each is raised by setting
+# its environment variable (a whole number), read by the library and so the CLI.
+#: the most nodes an imported file may hold
+MAX_NODES = 200_000
+#: the largest file that is imported: 100 MiB
+MAX_FILE_BYTES = 100 * 2**20
+#: the longest notes of any node, in characters: 1 Mi (labels: MAX_LABEL_LENGTH)
+MAX_TEXT_LENGTH = 2**20
+#: limit -> (the environment variable that raises it, its default)
+LIMITS: dict[str, tuple[str, int]] = {
+    "nodes": ("CONCEPTMAP_MAX_NODES", MAX_NODES),
+    "file size": ("CONCEPTMAP_MAX_FILE_BYTES", MAX_FILE_BYTES),
+    "notes length": ("CONCEPTMAP_MAX_TEXT_LENGTH", MAX_TEXT_LENGTH),
+}
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NOTES_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# half of a UTF-16 pair on its own: not a character, and UTF-8 cannot encode it
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 _NOT_WORD = re.compile(r"[\W_]+")
 # invisible: two labels that differ only by these look the same, so they are dropped
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -135,7 +156,8 @@ def clean_label(label: str) -> str:
 
     Zero-width characters (U+200B-U+200D, U+2060, U+FEFF) are removed, so a label
     cannot look like another and name a different node; bidirectional overrides
-    and isolates (U+202A-U+202E, U+2066-U+2069) are refused.
+    and isolates (U+202A-U+202E, U+2066-U+2069) and lone surrogates (U+D800-U+DFFF,
+    which no file can hold as UTF-8) are refused.
 
     >>> clean_label("  Web   Locks\u200b API ")
     'Web Locks API'
@@ -147,6 +169,7 @@ def clean_label(label: str) -> str:
         raise InvalidValueError(
             f"label {_preview(label)} contains the control character U+{ord(bad.group()):04X}"
         )
+    _refuse_surrogate(label, f"label {_preview(label)}")
     bidi = _BIDI_CONTROL.search(label)
     if bidi:
         raise InvalidValueError(
@@ -174,13 +197,106 @@ def clean_phrase(phrase: str) -> str:
 
 
 def clean_notes(notes: str) -> str:
-    """Return notes without trailing white space; tabs and newlines are kept."""
+    """Return notes without trailing white space; tabs and newlines are kept.
+
+    Notes longer than ``limit("notes length")`` characters (1 Mi; see
+    :data:`LIMITS`), control characters and lone surrogates are refused.
+
+    >>> clean_notes("navigator.locks  \\n\\tLine two.\\n")
+    'navigator.locks\\n\\tLine two.'
+    """
     if not isinstance(notes, str):
         raise InvalidValueError(f"notes must be a string, not {type(notes).__name__}")
+    longest = limit("notes length")
+    if len(notes) > longest:
+        raise over_limit(
+            "notes length", f"notes are {len(notes):,} characters long", f"{longest:,} characters"
+        )
     bad = _NOTES_CONTROL.search(notes)
     if bad:
         raise InvalidValueError(f"notes contain the control character U+{ord(bad.group()):04X}")
+    _refuse_surrogate(notes, "notes")
     return "\n".join(line.rstrip() for line in notes.strip().splitlines())
+
+
+def _refuse_surrogate(text: str, what: str) -> None:
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise InvalidValueError(f"{what} {surrogate_problem(bad.group())}")
+
+
+def surrogate_problem(char: str) -> str:
+    """What to say of a lone surrogate ``char`` found in some text."""
+    return (
+        f"contains the lone surrogate U+{ord(char):04X}, which is not a character "
+        "(half of a UTF-16 pair, which UTF-8 cannot hold)"
+    )
+
+
+def unstorable(value: Any, where: str = "") -> str | None:
+    """What in ``value`` (JSON-like data) a map file cannot hold, or None.
+
+    A map file is UTF-8 JSON, so text must not hold a lone surrogate and numbers
+    must be finite (JSON has no NaN or Infinity). The answer starts with where
+    the value is, after ``where``.
+
+    >>> unstorable({"room": ["B", float("nan")]})
+    "['room'][1] is NaN; JSON holds only finite numbers"
+    >>> unstorable({"room": "B"}) is None
+    True
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{where} is {_NON_FINITE[repr(value)]}; JSON holds only finite numbers".lstrip()
+    if isinstance(value, str):
+        bad = _SURROGATE.search(value)
+        return f"{where} {surrogate_problem(bad.group())}".lstrip() if bad else None
+    items: Iterable[tuple[Any, Any]] = ()
+    if isinstance(value, dict):
+        items = value.items()
+        for key in value:
+            if problem := unstorable(key, f"{where} the key {key!r}".lstrip()):
+                return problem
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    for key, item in items:
+        if problem := unstorable(item, f"{where}[{key!r}]"):
+            return problem
+    return None
+
+
+def limit(name: str) -> int:
+    """The limit called ``name`` in :data:`LIMITS`: its environment variable, else the default.
+
+    >>> limit("nodes")
+    200000
+    """
+    variable, default = LIMITS[name]
+    value = os.environ.get(variable)
+    if value is None:
+        return default
+    number = value.strip().replace("_", "").replace(",", "")
+    if not (number.isascii() and number.isdigit()):
+        raise InvalidValueError(
+            f"the environment variable {variable} must be a whole number, got {value!r}"
+        )
+    return int(number)
+
+
+def over_limit(name: str, what: str, allowed: str) -> InvalidValueError:
+    """The error for ``what`` (``"holds 200,001 nodes"``) over the limit ``name`` (``allowed``).
+
+    It says how to raise the limit.
+
+    >>> print(over_limit("nodes", "holds 200,001 nodes", "200,000 nodes"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    holds 200,001 nodes, more than the limit of 200,000 nodes (to raise it, set the
+    environment variable CONCEPTMAP_MAX_NODES)
+    """
+    variable, _ = LIMITS[name]
+    return InvalidValueError(
+        f"{what}, more than the limit of {allowed} "
+        f"(to raise it, set the environment variable {variable})"
+    )
 
 
 def label_key(label: str) -> str:

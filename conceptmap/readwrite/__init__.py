@@ -89,5 +89,13 @@ def export(m: ConceptMap, path: str | os.PathLike[str]) -> Path:
 
 
 def import_map(path: str | os.PathLike[str], *, author: str | None = None) -> ConceptMap:
-    """Read a map from a lossless export (the format from the suffix), in memory."""
+    """Read a map from a lossless export (the format from the suffix), in memory.
+
+    Whatever is wrong with the file is one :class:`~conceptmap.errors.MapFileError`
+    naming it and the problem. Files are refused over these limits
+    (:data:`~conceptmap.core.schema.LIMITS`), each raised by setting an
+    environment variable: 100 MiB (``CONCEPTMAP_MAX_FILE_BYTES``), 200,000 nodes
+    (``CONCEPTMAP_MAX_NODES``), notes of 1 Mi characters
+    (``CONCEPTMAP_MAX_TEXT_LENGTH``).
+    """
     return READERS[_suffix(path, dict(READERS), "import")](path, author=author)

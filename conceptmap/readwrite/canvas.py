@@ -2,10 +2,14 @@
 
 Each node is a ``text`` card (its label, then its notes) placed by
 :func:`conceptmap.layout.layout_positions` and coloured by kind; each link an
-edge labelled with its phrase or relation. JSON Canvas allows extra keys, so
-everything a card cannot show is kept in a ``"conceptmap"`` object on each
-node and edge and on the canvas itself: :func:`read_canvas` reads the export
-back as an equal map.
+edge labelled with its phrase or relation. A card's text is Markdown: the notes
+are Markdown already, and the label is escaped (:func:`escape_markdown`) so that
+it shows as typed. Everything a card cannot show is kept in one ``"conceptmap"``
+object at the top of the canvas (JSON Canvas allows extra keys there; readers
+such as PyJSONCanvas refuse them on cards): the map's metadata, and each node's
+and link's attributes by card and edge id. :func:`read_canvas` reads the export
+back as an equal map, and also reads canvases written by earlier versions, which
+kept them on each card and edge.
 
 A canvas drawn by hand reads too: a text card becomes a concept labelled by its
 first line (``obstacle: ...`` there sets the kind, as in quick entry) with the
@@ -16,6 +20,7 @@ Obsidian after an export take their new text.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import os
@@ -44,7 +49,7 @@ from ..core.schema import (
 from ..core.state import copied
 from ..drawing.style import KIND_STYLES
 from ..errors import InvalidValueError
-from .nodelink import MARKER, VERSION, checked_item, from_node_link
+from .nodelink import MARKER, VERSION, check_node_count, checked_item, from_node_link
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
@@ -62,13 +67,51 @@ _SEPARATE_MAX = 400  # pushing cards apart costs n^2 per round; larger maps keep
 _SEPARATE_ROUNDS = 30
 _DECLARATION = re.compile(r"([A-Za-z_]+)\s*:\s*(\S.*)")
 
+# Markdown that a label could start by accident. Anywhere in a line: backslash
+# escapes, code spans, emphasis, strikethrough, links and images, HTML; a ':' in
+# "://" and a '.' after "www" (GFM's autolinks); '&' starts an entity.
+_MARKUP = re.compile(r"[\\`*_\[\]<>~]|(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=\bwww))\.")
+# at the start of a line, "1." or "1)" starts a numbered list
+_LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+_BACKSLASHED = re.compile(
+    r"\\([!-/:-@\[-`{-~])|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+def escape_markdown(text: str) -> str:
+    r"""``text`` as Markdown (CommonMark, GFM) that shows it as it is.
+
+    >>> print(escape_markdown("1. *Web* Locks & <b>"))
+    1\. \*Web\* Locks &amp; \<b\>
+    """
+    text = _MARKUP.sub(r"\\\g<0>", text).replace("&", "&amp;")
+    if text[:1] in ("#", "+", "-"):
+        return "\\" + text
+    return _LIST_NUMBER.sub(r"\1\\\2", text)
+
+
+def unescape_markdown(text: str) -> str:
+    r"""Text as Markdown shows it: backslash escapes and entities read.
+
+    That undoes :func:`escape_markdown`, and reads what people type in Obsidian.
+
+    >>> unescape_markdown(r"1\. \*Web\* Locks &amp; \<b\>")
+    '1. *Web* Locks & <b>'
+    """
+
+    def shown(match: re.Match[str]) -> str:
+        return match[1] if match[1] is not None else html.unescape(match[0])
+
+    return _BACKSLASHED.sub(shown, text)
+
 
 def card_text(label: str, notes: str = "") -> str:
-    """What a node's card says: its label, then a blank line and its notes.
+    """What a node's card says: its label (escaped), then a blank line and its notes.
 
     >>> card_text("Web Locks API", "navigator.locks")
     'Web Locks API\\n\\nnavigator.locks'
     """
+    label = escape_markdown(label)
     return f"{label}\n\n{notes}" if notes else label
 
 
@@ -156,25 +199,11 @@ def canvas_data(m: ConceptMap, *, positions: Positions | None = None) -> dict[st
     texts = {n: card_text(a["label"], a.get("notes", "")) for n, a in graph.nodes(data=True)}
     heights = {n: _height(text) for n, text in texts.items()}
     placed = _placed(graph, positions, heights)
-    nodes: list[dict[str, Any]] = []
-    centres: dict[str, tuple[int, int]] = {}
-    for node, attrs in graph.nodes(data=True):
-        text, height = texts[node], heights[node]
-        x, y = placed[node]
-        centres[node] = (round(x), round(y))
-        nodes.append(
-            {
-                "id": node,
-                "type": "text",
-                "text": text,
-                "x": round(x - WIDTH / 2),
-                "y": round(y - height / 2),
-                "width": WIDTH,
-                "height": height,
-                "color": KIND_STYLES.get(attrs["kind"], KIND_STYLES["concept"])["border"],
-                MARKER: {k: v for k, v in copied(attrs).items() if k in NODE_ATTRIBUTES},
-            }
-        )
+    nodes = [
+        _card(node, attrs["kind"], texts[node], heights[node], placed[node])
+        for node, attrs in graph.nodes(data=True)
+    ]
+    centres = {node: (round(x), round(y)) for node, (x, y) in placed.items()}
     taken = set(graph.nodes)
     edges: list[dict[str, Any]] = []
     for u, v, key, attrs in graph.edges(keys=True, data=True):
@@ -188,10 +217,41 @@ def canvas_data(m: ConceptMap, *, positions: Positions | None = None) -> dict[st
         }
         if label := edge_label(attrs):
             edge["label"] = label
-        edge[MARKER] = {k: attrs[k] for k in EDGE_FIELDS if k in attrs}
         edges.append(edge)
+    return {"nodes": nodes, "edges": edges, MARKER: _saved_data(graph, edges)}
+
+
+def _card(
+    node: str, kind: str, text: str, height: int, centre: tuple[float, float]
+) -> dict[str, Any]:
+    x, y = centre
+    return {
+        "id": node,
+        "type": "text",
+        "text": text,
+        "x": round(x - WIDTH / 2),
+        "y": round(y - height / 2),
+        "width": WIDTH,
+        "height": height,
+        "color": KIND_STYLES.get(kind, KIND_STYLES["concept"])["border"],
+    }
+
+
+def _saved_data(graph: nx.MultiDiGraph[str], edges: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the cards cannot show: the metadata, and the nodes' and links' attributes by id.
+
+    ``edges`` are the canvas's edges, in the graph's order.
+    """
+    nodes = {
+        n: {k: v for k, v in copied(a).items() if k in NODE_ATTRIBUTES}
+        for n, a in graph.nodes(data=True)
+    }
+    links = {
+        edge["id"]: {k: attrs[k] for k in EDGE_FIELDS if k in attrs}
+        for edge, (_, _, attrs) in zip(edges, graph.edges(data=True), strict=True)
+    }
     meta = json.loads(json.dumps(dict(graph.graph)))
-    return {"nodes": nodes, "edges": edges, MARKER: {"version": VERSION, "graph": meta}}
+    return {"version": VERSION, "graph": meta, "nodes": nodes, "edges": links}
 
 
 def write_canvas(
@@ -207,6 +267,7 @@ def _parse_text(text: str) -> dict[str, Any]:
     """Label, notes and maybe kind from a card's text (its first line is the label)."""
     lines = text.strip().splitlines()
     first = lines[0].strip().lstrip("#").strip() if lines else ""
+    first = unescape_markdown(first)
     fields: dict[str, Any] = {"notes": "\n".join(lines[1:]).strip()}
     declared = _DECLARATION.fullmatch(first)
     if declared and declared.group(1).lower() in (*KINDS, *KIND_ALIASES):
@@ -220,18 +281,36 @@ def _parse_text(text: str) -> dict[str, Any]:
     return fields
 
 
-def _card_fields(raw: dict[str, Any]) -> dict[str, Any] | None:
+def _saved(data: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
+    """What the canvas's ``conceptmap`` object keeps for its cards or edges, by id."""
+    saved = data.get(MARKER)
+    by_id = saved.get(where, {}) if isinstance(saved, dict) else {}
+    if not isinstance(by_id, dict):
+        raise InvalidValueError(f"the canvas's {MARKER!r} {where!r} must be an object by id")
+    return by_id
+
+
+def _saved_for(
+    raw: dict[str, Any], saved: dict[str, Any], fields: tuple[str, ...]
+) -> dict[str, Any]:
+    """The saved ``fields`` of a card or edge (else its own, as older canvases kept them)."""
+    found = saved.get(raw["id"], raw.get(MARKER))
+    return {k: v for k, v in found.items() if k in fields} if isinstance(found, dict) else {}
+
+
+def _shows(text: str, label: str, notes: str) -> bool:
+    """Whether a card's ``text`` is as exported (earlier versions did not escape the label)."""
+    return text in (card_text(label, notes), f"{label}\n\n{notes}" if notes else label)
+
+
+def _card_fields(raw: dict[str, Any], saved: dict[str, Any]) -> dict[str, Any] | None:
     """The node fields a card gives, or None for a card that is no node (a group)."""
-    saved = raw.get(MARKER)
-    saved = (
-        {k: v for k, v in saved.items() if k in NODE_ATTRIBUTES} if isinstance(saved, dict) else {}
-    )
     kind = raw.get("type")
     if kind == "text":
         text = raw.get("text")
         if not isinstance(text, str):
             raise InvalidValueError(f"text card {raw['id']!r} has no text")
-        if saved and text == card_text(str(saved.get("label")), str(saved.get("notes") or "")):
+        if saved and _shows(text, str(saved.get("label")), str(saved.get("notes") or "")):
             return saved
         if not text.strip():
             return None
@@ -243,16 +322,19 @@ def _card_fields(raw: dict[str, Any]) -> dict[str, Any] | None:
     return None  # a group, or a card of a kind this version does not know
 
 
-def _nodes(cards: list[Any]) -> tuple[list[dict[str, Any]], dict[str, str | None]]:
+def _nodes(
+    cards: list[Any], saved: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, str | None]]:
     """Map nodes from cards, and each card's node id (None for a card that is none)."""
     cards = [checked_item("node", i, raw, ("id", "type")) for i, raw in enumerate(cards)]
+    kept = {c["id"]: _saved_for(c, saved, NODE_ATTRIBUTES) for c in cards}
     # cards from an export keep their ids; new cards get slugs that none of those has
-    taken = {c["id"] for c in cards if isinstance(c.get(MARKER), dict)}
+    taken = {ident for ident, fields in kept.items() if fields}
     ids: dict[str, str | None] = {}
     by_label: dict[str, str] = {}
     nodes: list[dict[str, Any]] = []
     for card in cards:
-        fields = _card_fields(card)
+        fields = _card_fields(card, kept[card["id"]])
         if fields is None:
             ids[card["id"]] = None
             continue
@@ -266,9 +348,13 @@ def _nodes(cards: list[Any]) -> tuple[list[dict[str, Any]], dict[str, str | None
     return nodes, ids
 
 
-def _edge_fields(raw: dict[str, Any]) -> dict[str, Any]:
-    saved = raw.get(MARKER)
-    saved = {k: v for k, v in saved.items() if k in EDGE_FIELDS} if isinstance(saved, dict) else {}
+def _edge_fields(raw: dict[str, Any], saved: dict[str, Any]) -> dict[str, Any]:
+    saved = _saved_for(raw, saved, EDGE_FIELDS)
+    missing = [f for f in ("relation", "phrase") if saved and not isinstance(saved.get(f), str)]
+    if missing:
+        raise InvalidValueError(
+            f"edge {raw['id']!r}: its saved attributes have no text {', '.join(map(repr, missing))}"
+        )
     label = raw.get("label") or ""
     if not isinstance(label, str):
         raise InvalidValueError(f"edge {raw['id']!r} has a label that is not text: {label!r:.60}")
@@ -281,7 +367,9 @@ def _edge_fields(raw: dict[str, Any]) -> dict[str, Any]:
     return {**saved, "relation": relation, "phrase": phrase}
 
 
-def _edges(arrows: list[Any], ids: dict[str, str | None]) -> list[dict[str, Any]]:
+def _edges(
+    arrows: list[Any], ids: dict[str, str | None], saved: dict[str, Any]
+) -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str, str]] = set()
     for i, raw in enumerate(arrows):
@@ -297,7 +385,7 @@ def _edges(arrows: list[Any], ids: dict[str, str | None]) -> list[dict[str, Any]
             continue  # an arrow to a group
         if source == target and ends[0] != ends[1]:
             continue  # between two cards that were merged into one node
-        fields = _edge_fields(arrow)
+        fields = _edge_fields(arrow, saved)
         key = (source, target, str(fields["relation"]), label_key(str(fields["phrase"])))
         if key not in seen:
             seen.add(key)
@@ -307,6 +395,8 @@ def _edges(arrows: list[Any], ids: dict[str, str | None]) -> list[dict[str, Any]
 
 def from_canvas(data: Any, *, author: str | None = None) -> ConceptMap:
     """A new in-memory map from JSON Canvas data (``data`` is not changed).
+
+    More cards than ``limit("nodes")`` (200,000) are refused before any is read.
 
     >>> card = {"type": "text", "x": 0, "y": 0, "width": 250, "height": 60}
     >>> m = from_canvas({
@@ -324,17 +414,21 @@ def from_canvas(data: Any, *, author: str | None = None) -> ConceptMap:
     cards, arrows = data.get("nodes", []), data.get("edges", [])
     if not isinstance(cards, list) or not isinstance(arrows, list):
         raise InvalidValueError("a canvas's 'nodes' and 'edges' must be lists")
+    check_node_count(len(cards))
     saved = data.get(MARKER)
     meta = saved.get("graph") if isinstance(saved, dict) else None
     if not isinstance(meta, dict):
         from ..core.attribution import now
 
         meta = {"created": now()}
-    nodes, ids = _nodes(cards)
-    edges = _edges(arrows, ids)
+    nodes, ids = _nodes(cards, _saved(data, "nodes"))
+    edges = _edges(arrows, ids, _saved(data, "edges"))
     return from_node_link({"graph": meta, "nodes": nodes, "edges": edges}, author=author)
 
 
 def read_canvas(path: str | os.PathLike[str], *, author: str | None = None) -> ConceptMap:
-    """Read a map from a ``.canvas`` file: an export of this module, or drawn by hand."""
+    """Read a map from a ``.canvas`` file: an export of this module, or drawn by hand.
+
+    Files larger than ``limit("file size")`` (100 MiB) are refused unread.
+    """
     return load_json(path, lambda data: from_canvas(data, author=author))

@@ -1,12 +1,19 @@
-"""GEXF: a map for Gephi and ``networkx.read_gexf``.
+"""GEXF 1.2: a map for Gephi and ``networkx.read_gexf``.
 
 Nodes and links carry the attributes of :func:`conceptmap.graphml.plain_graph`
-(``kind`` and ``relation`` as they are, ``tags`` as a JSON list) and Gephi's
-``viz`` colour of their kind; a node's GEXF label is its label, a link's its
-phrase or relation. GEXF has no graph attributes, so the map's metadata go,
-as JSON, into the file's ``<meta><description>``; its ``lastmodifieddate`` is
-the day of the map's latest change, which keeps the output the same from one
-day to the next. :func:`read_gexf` reads an export back as an equal map.
+(``kind`` and ``relation`` as they are, ``tags`` as a JSON list, text XML
+cannot hold as a marked JSON string) and Gephi's ``viz`` colour of their kind;
+a node's GEXF label is its label, a link's its phrase or relation. GEXF has no
+graph attributes, so the map's metadata go, as JSON, into the file's
+``<meta><description>`` (the topic is there too: the 1.2 schema has no graph
+name); its ``lastmodifieddate`` is the day of the map's latest change, which
+keeps the output the same from one day to the next. The file is valid against
+the GEXF 1.2draft schema.
+
+:func:`read_gexf` reads an export back as an equal map. It checks what
+networkx's reader would trip over (``<attributes>`` without a class, a colour
+without one of r, g, b) first, so a broken file is an error that says what is
+wrong.
 """
 
 from __future__ import annotations
@@ -14,15 +21,16 @@ from __future__ import annotations
 import json
 import os
 from typing import TYPE_CHECKING, Any
-from xml.etree.ElementTree import SubElement, parse
+from xml.etree.ElementTree import Element, SubElement, parse
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from ..core.files import reading, write_text
+from ..core.files import check_size, loads, reading, write_text
 from ..core.schema import link_text
 from ..drawing.style import KIND_STYLES
-from .graphml import from_plain_graph, plain_graph
+from ..errors import InvalidValueError
+from .graphml import encode_text, from_plain_graph, json_text, plain_graph
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
@@ -36,12 +44,13 @@ def _rgb(colour: str) -> dict[str, Any]:
 def gexf_graph(m: ConceptMap) -> nx.MultiDiGraph[str]:
     """The graph written to GEXF: :func:`~conceptmap.graphml.plain_graph` plus display data."""
     graph = plain_graph(m)
-    graph.graph = {"name": str(m.meta.get("topic") or "")}
-    for _, attrs in graph.nodes(data=True):
+    graph.graph = {}
+    for node, attrs in m.graph.nodes(data=True):
         style = KIND_STYLES.get(attrs["kind"], KIND_STYLES["concept"])
-        attrs["viz"] = {"color": _rgb(style["color"])}
-    for _, _, attrs in graph.edges(data=True):
-        attrs["label"] = link_text(attrs)
+        graph.nodes[encode_text(node)]["viz"] = {"color": _rgb(style["color"])}
+    labels = [link_text(attrs) for _, _, attrs in m.graph.edges(data=True)]
+    for (_, _, attrs), label in zip(graph.edges(data=True), labels, strict=True):
+        attrs["label"] = encode_text(label)
     return graph
 
 
@@ -63,13 +72,16 @@ def gexf_data(m: ConceptMap) -> str:
     """
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     writer.add_graph(gexf_graph(m))
+    graph = writer.xml.find("graph")
+    if graph is not None:
+        graph.attrib.pop("name", None)  # not in the 1.2draft schema
     meta = writer.xml.find("meta")
     if meta is not None:
         day = _last_change(m)
         if day:
             meta.set("lastmodifieddate", day)
         description = SubElement(meta, "description")
-        description.text = json.dumps(m.meta, ensure_ascii=False)
+        description.text = json_text(m.meta)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + str(writer)
 
 
@@ -81,22 +93,57 @@ def write_gexf(m: ConceptMap, path: str | os.PathLike[str]) -> None:
 def _meta(description: str | None) -> dict[str, Any]:
     """The map's metadata from the file's description (another program's is text)."""
     try:
-        meta = json.loads(description or "{}")
-    except ValueError:
+        meta = loads(description or "{}")  # NaN or Infinity there is an error
+    except json.JSONDecodeError:
         meta = None
     return meta if isinstance(meta, dict) else {"description": description}
+
+
+def _check_attributes(graph: Element) -> None:
+    for attributes in graph.findall("{*}attributes"):
+        if attributes.get("class") not in ("node", "edge"):
+            raise InvalidValueError(
+                f'<attributes> must have class="node" or class="edge", '
+                f"not {attributes.get('class')!r}"
+            )
+
+
+def _is_channel(value: str | None) -> bool:
+    """Whether ``value`` is a colour channel as networkx reads one: a whole number 0-255."""
+    return value is not None and value.isascii() and value.strip().isdigit() and int(value) < 256
+
+
+def _check_colours(graph: Element) -> None:
+    for colour in graph.iterfind(".//{*}node/{*}color"):
+        if not all(_is_channel(colour.get(c)) for c in "rgb"):
+            nodes = graph.iterfind(".//{*}node")  # which one, for the message: rare, so slow
+            node = next((n for n in nodes if colour in list(n)), colour)
+            raise InvalidValueError(
+                f"node {node.get('id')!r} has a colour (viz:color) without a whole number "
+                f"0-255 for each of r, g and b: {dict(colour.attrib)!r:.80}"
+            )
+
+
+def check_gexf(root: Element) -> None:
+    """Refuse what networkx's GEXF reader would fail on without saying what it is."""
+    for graph in root.findall("{*}graph"):
+        _check_attributes(graph)
+        _check_colours(graph)
 
 
 def read_gexf(path: str | os.PathLike[str], *, author: str | None = None) -> ConceptMap:
     """Read a map from a GEXF file written by :func:`write_gexf`.
 
     Another program's GEXF reads too: nodes without a ``kind`` become
-    concepts, links without a ``relation`` ``relates_to`` links.
+    concepts, links without a ``relation`` ``relates_to`` links. Files larger
+    than ``limit("file size")`` (100 MiB) are refused unread.
     """
-    with reading(path, "is not GEXF"):
+    check_size(path)
+    with reading(path, "is not GEXF", also=(AttributeError,)):  # as in read_graphml
+        # expat (>= 2.4.1, as Python ships it) refuses runaway entity expansion
+        root = parse(path).getroot()  # noqa: S314
+        check_gexf(root)
         graph = nx.read_gexf(path)
-        # the same parser networkx just used on the same file; expat (>= 2.4.1, as
-        # Python ships it) refuses runaway entity expansion
-        description = parse(path).getroot().findtext("{*}meta/{*}description")  # noqa: S314
     with reading(path, "holds a value that cannot be decoded"):
-        return from_plain_graph(graph, author=author, meta=_meta(description))
+        meta = _meta(root.findtext("{*}meta/{*}description"))
+        return from_plain_graph(graph, author=author, meta=meta)

@@ -41,9 +41,11 @@ DIRECTIONS = ("LR", "RL", "TB", "BT")
 
 # Entity codes for what Mermaid would read as syntax inside a quoted string:
 # '"' ends it, '`' right after the opening quote starts a Markdown string, '#'
-# starts an entity code, '%' can start a directive (%%{init}%%), and '<', '>',
-# '&' would be read as HTML by the renderer.
+# starts an entity code, '%' can start a directive (%%{init}%%), '<', '>', '&'
+# would be read as HTML by the renderer, and '\' followed by 'n' is a line break
+# (in any label; mermaid's common.ts turns "\n" into "<br>").
 _ENTITIES = {
+    "\\": "#92;",
     '"': "#quot;",
     "#": "#35;",
     "%": "#37;",
@@ -52,7 +54,7 @@ _ENTITIES = {
     ">": "#gt;",
     "`": "#96;",
 }
-_SPECIAL = re.compile(r"""["#%&<>`\x00-\x1f\x7f-\x9f\u2028\u2029]""")
+_SPECIAL = re.compile(r"""["#%&<>`\\\x00-\x1f\x7f-\x9f\u2028\u2029]""")
 # Mermaid's lexer reads any line holding "direction LR" (etc.) as a direction
 # statement, whatever comes before it on the line.
 _DIRECTION = re.compile(r"(direction)\s(?=\s*(?:TB|BT|RL|LR|TD))")

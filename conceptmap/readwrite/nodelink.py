@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ..core.files import load_json, write_text
-from ..core.schema import EDGE_FIELDS, NODE_OPTIONAL
+from ..core.schema import EDGE_FIELDS, NODE_OPTIONAL, limit, over_limit, unstorable
 from ..core.state import Op, copied
 from ..errors import InvalidValueError
 
@@ -58,7 +58,18 @@ def checked_item(kind: str, index: int, item: Any, fields: tuple[str, ...]) -> d
 
 
 def from_node_link(data: Any, *, author: str | None = None) -> ConceptMap:
-    """A new in-memory map from :func:`node_link_data` output (``data`` is not changed)."""
+    """A new in-memory map from :func:`node_link_data` output (``data`` is not changed).
+
+    What a map file could not hold is refused with an :class:`InvalidValueError`
+    saying where it is: more nodes than ``limit("nodes")`` (200,000; see
+    :data:`~conceptmap.core.schema.LIMITS`), metadata holding a number that is not
+    finite (NaN, Infinity) or a lone surrogate, a label or notes holding one, or
+    ``participants`` that are not a list of names.
+
+    >>> m = from_node_link({"graph": {"room": "B"}, "nodes": [{"id": "a", "label": "A"}]})
+    >>> m.meta["room"], [n["label"] for n in m.nodes()]
+    ('B', ['A'])
+    """
     from ..model import ConceptMap
 
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
@@ -69,38 +80,89 @@ def from_node_link(data: Any, *, author: str | None = None) -> ConceptMap:
     meta = data.get("graph") or {}
     if not isinstance(meta, dict):
         raise InvalidValueError("node-link 'graph' must be an object of metadata")
+    check_node_count(len(data["nodes"]))
+    _check_participants(meta)
+    _check_metadata(meta)
     fallback = author or "conceptmap"
-    ops: list[Op] = []
-    for i, raw in enumerate(data["nodes"]):
-        item = checked_item("node", i, raw, ("id", "label"))
-        op: Op = {"op": "add_node", "id": item["id"], "label": item["label"]}
-        op["kind"] = item.get("kind", "concept")
-        op.update({k: item[k] for k in NODE_OPTIONAL if item.get(k) not in (None, "")})
-        op.update(
-            by=item.get("author") or fallback, at=item.get("created") or meta.get("created", "")
+    ops = [
+        *_meta_ops(meta, fallback),
+        *[_node_op(i, raw, meta, fallback) for i, raw in enumerate(data["nodes"])],
+        *[_edge_op(i, raw, meta, fallback) for i, raw in enumerate(edges)],
+    ]
+    created = meta.get("created")
+    return ConceptMap.from_ops(
+        ops, author=author, created=created if isinstance(created, str) else None
+    )
+
+
+def check_node_count(count: int) -> None:
+    """Refuse a file of more than ``limit("nodes")`` nodes, saying how to raise it."""
+    most = limit("nodes")
+    if count > most:
+        raise over_limit("nodes", f"holds {count:,} nodes", f"{most:,} nodes")
+
+
+def _check_participants(meta: dict[str, Any]) -> None:
+    participants = meta.get("participants")
+    if participants is None:
+        return
+    if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
+        raise InvalidValueError(
+            f"the metadata 'participants' must be a list of names, got {participants!r:.60}"
         )
-        ops.append(op)
-    for i, raw in enumerate(edges):
-        item = checked_item("edge", i, raw, ("source", "target"))
-        op = {"op": "add_edge", "source": item["source"], "target": item["target"]}
-        op["relation"] = item.get("relation", "relates_to")
-        if item.get("phrase"):
-            op["phrase"] = item["phrase"]
-        op.update(
-            by=item.get("author") or fallback, at=item.get("created") or meta.get("created", "")
-        )
-        ops.append(op)
+
+
+def _stamp(item: dict[str, Any], meta: dict[str, Any], fallback: str) -> dict[str, Any]:
+    """Who added ``item`` and when: its own fields, else the map's."""
+    return {
+        "by": item.get("author") or fallback,
+        "at": item.get("created") or meta.get("created", ""),
+    }
+
+
+def _meta_ops(meta: dict[str, Any], fallback: str) -> list[Op]:
     by = (meta.get("participants") or [fallback])[0]
     at = meta.get("created") or ""
-    head = [
+    return [
         {"op": "set_meta", "key": k, "value": v, "by": by, "at": at}
         for k, v in meta.items()
         if k not in ("topic", "created")
     ]
-    created = meta.get("created")
-    return ConceptMap.from_ops(
-        [*head, *ops], author=author, created=created if isinstance(created, str) else None
-    )
+
+
+def _node_op(i: int, raw: Any, meta: dict[str, Any], fallback: str) -> Op:
+    item = checked_item("node", i, raw, ("id", "label"))
+    op: Op = {"op": "add_node", "id": item["id"], "label": item["label"]}
+    op["kind"] = item.get("kind", "concept")
+    op.update({k: item[k] for k in NODE_OPTIONAL if item.get(k) not in (None, "")})
+    op.update(_stamp(item, meta, fallback))
+    return op
+
+
+def _edge_op(i: int, raw: Any, meta: dict[str, Any], fallback: str) -> Op:
+    item = checked_item("edge", i, raw, ("source", "target"))
+    op: Op = {"op": "add_edge", "source": item["source"], "target": item["target"]}
+    op["relation"] = item.get("relation", "relates_to")
+    if item.get("phrase"):
+        op["phrase"] = item["phrase"]
+    op.update(_stamp(item, meta, fallback))
+    return op
+
+
+def _check_metadata(meta: dict[str, Any]) -> None:
+    """Refuse metadata a map file cannot hold (NaN, a lone surrogate), saying where.
+
+    JSON is checked where it is parsed (:func:`conceptmap.core.files.loads`) and
+    XML cannot hold either; this is for values that come from elsewhere: a
+    GraphML ``double``, a graph built in Python. Labels, phrases and notes are
+    checked when the map replays them (:func:`~conceptmap.core.schema.clean_label`).
+    """
+    for key, value in meta.items():
+        problem = unstorable(key, f"the metadata key {key!r}") or unstorable(
+            value, f"the metadata {key!r}"
+        )
+        if problem:
+            raise InvalidValueError(problem)
 
 
 def from_graph(graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap:
