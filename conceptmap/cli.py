@@ -291,11 +291,16 @@ def sessions(agenda: Path, notebooks: Path, maps: Path, force: bool, by: str | N
 
     found = read_agenda(agenda)
     done = write_sessions(found, notebooks, maps, force=force, author=by)
+    for failure in done.failed:
+        click.echo(f"Error: {failure}", err=True)
     click.echo(str(done))
+    failed = f", {len(done.failed)} sessions failed" if done.failed else ""
     click.echo(
         f"{len(found)} sessions: {len(done.notebooks)} notebooks and {len(done.maps)} maps "
-        f"written, {len(done.kept)} files kept"
+        f"written, {len(done.kept)} files kept{failed}"
     )
+    if done.failed:
+        sys.exit(1)
 
 
 @main.command()

@@ -17,16 +17,14 @@ from .core.perf import gc_paused
 from .core.plan import Change, Plan
 from .core.schema import Positions, clean_label, normalize_kind
 from .core.shortcuts import KindShortcuts, NodeFields
-from .core.state import MapState, Op, copied, minimal_ops
-from .core.store import FORMAT, VERSION, Batch, Chunk, LogStore
+from .core.state import MapState, Op, copied, minimal_ops, read_ops, rewrite_problem
+from .core.store import FORMAT, VERSION, Chunk, LogStore
 from .errors import (
-    BadOperation,
     ConceptMapError,
     InvalidValueError,
     MapFileError,
     MapFileWarning,
     NodeNotFoundError,
-    SkippedOperation,
 )
 from .rfc.checks import Finding, check, summary
 
@@ -96,7 +94,7 @@ class ConceptMap(KindShortcuts):
         store = LogStore(path)
         with store.locked():
             if store.exists():
-                raise MapFileError(store.path, "exists already")
+                raise MapFileError(store.name, "exists already")
             return cls._create_locked(store, topic, author, meta or {})
 
     @classmethod
@@ -166,28 +164,40 @@ class ConceptMap(KindShortcuts):
     def compact(self) -> None:
         """Rewrite the file as the shortest log of the same map, atomically.
 
-        The history (who changed what, in which order) goes; the map stays.
+        The history (who changed what, in which order) goes; the map stays. The
+        rewrite is read back before it replaces the file: if it would not give
+        the same map, :class:`MapFileError` is raised and the file is untouched.
         """
         if self._store is None:
             raise MapFileError("<memory>", "an in-memory map has no file to compact")
         with self._store.locked():
             self._sync_locked()
-            self._write(self._store, minimal_ops(self._state), replace=True)
+            records = [self._header(), *minimal_ops(self._state)]
+            problem = rewrite_problem(self._state, records)
+            if problem is not None:
+                raise MapFileError(
+                    self._store.name,
+                    f"was not compacted: its rewrite would not read back "
+                    f"as the same map ({problem}); the file is as it was",
+                )
+            self._store.write_new(records, replace=True)
             self._store.rewind()
             self._state = MapState()
             self._sync_locked()
 
-    def _write(self, store: LogStore, ops: list[Op], *, replace: bool) -> None:
+    def _header(self) -> dict[str, Any]:
         meta = self._state.meta
-        header = {"format": FORMAT, "version": VERSION, "topic": meta["topic"]}
-        header["created"] = meta.get("created") or now()
-        store.write_new([header, *ops], replace=replace)
+        created = meta.get("created") or now()
+        return {"format": FORMAT, "version": VERSION, "topic": meta["topic"], "created": created}
+
+    def _write(self, store: LogStore, ops: list[Op], *, replace: bool) -> None:
+        store.write_new([self._header(), *ops], replace=replace)
         self._store = store
 
     @property
     def path(self) -> Path | None:
         """The map file, or None for an in-memory map."""
-        return self._store.path if self._store is not None else None
+        return self._store.name if self._store is not None else None
 
     def refresh(self) -> bool:
         """Pick up what other processes appended; True if anything changed."""
@@ -209,25 +219,12 @@ class ConceptMap(KindShortcuts):
             batch = LogStore.parse(chunk)
             if batch.reset:
                 self._state = MapState()
-            self._read(batch)
-        return bool(batch.ops) or batch.reset
-
-    def _read(self, batch: Batch) -> None:
-        if batch.header is not None:
-            self._state.meta["created"] = batch.header.get("created")
-        problems = list(batch.problems)
-        apply = self._state.apply
-        for number, op in batch.ops:
-            try:
-                apply(op)
-            except SkippedOperation as exc:
-                problems.append((number, f"{exc}; skipped"))
-            except BadOperation as exc:
-                raise MapFileError(str(self.path), str(exc), number) from None
-        for number, message in sorted(problems):
+            skipped = read_ops(self._state, batch.ops, batch.header)
+        for number, message in sorted([*batch.problems, *skipped]):
             text = f"{self.path}, line {number}: {message}"
             self.problems.append(text)
             warnings.warn(text, MapFileWarning, stacklevel=2)
+        return bool(batch.ops) or batch.reset
 
     # -- changing -----------------------------------------------------------------
     def _lock(self) -> AbstractContextManager[None]:

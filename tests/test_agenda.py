@@ -275,6 +275,46 @@ def test_several_tables_are_read_in_order(tmp_path: Path) -> None:
     assert [s.topic for s in read_agenda(write(tmp_path, text))] == ["One", "Two"]
 
 
+@pytest.mark.parametrize(
+    ("cell", "links"),
+    [
+        ("[details](page.md)", ["page.md"]),
+        ('[details]( page.md "The page" )', ["page.md"]),
+        ("[a](x.md) and [b](y.md#part)", ["x.md", "y.md#part"]),
+        ("[[x](x.md)", ["x.md"]),
+        ("see https://example.com/x and [](", ["https://example.com/x"]),
+        ("[" * 1000 + "](" * 1000 + "[x](" + "y" * 1000, []),
+    ],
+)
+def test_links_in_cells(tmp_path: Path, cell: str, links: list[str]) -> None:
+    path = write(tmp_path, f"| Topic | Details |\n|--|--|\n| S | {cell} |\n")
+    [session] = read_agenda(path)
+    assert session.links == links
+
+
+def test_pages_in_subfolders_and_links_that_stay_inside_are_read(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    page = "# Inside\n\n- **Proposed by:** @vmx\n- **Objective:** Read me.\n"
+    (tmp_path / "pages" / "inside.md").write_text(page, encoding="utf-8")
+    (tmp_path / "alias.md").symlink_to(Path("pages") / "inside.md")
+    text = "| Topic | Details |\n|--|--|\n| A | [p](pages/inside.md) |\n| B | [p](alias.md) |\n"
+    sessions = read_agenda(write(tmp_path, text))
+    assert [(s.description, s.proposer) for s in sessions] == [("Read me.", ["@vmx"])] * 2
+
+
+def test_a_long_title_is_cut_to_a_label_and_named_by_a_hash(tmp_path: Path) -> None:
+    title = "Scaling the distributed hash table " * 10
+    path = write(tmp_path, f"| Topic | Proposed by |\n|--|--|\n| {title} | @a |\n")
+    [session] = read_agenda(path)
+    assert len(session.topic) == 300
+    assert session.topic.endswith("…")
+    assert title.strip().startswith(session.topic[:-1])
+    start, digest = session.slug.rsplit("-", 1)
+    assert slugify(title).startswith(start)
+    assert len(start) <= 50
+    assert len(digest) == 8
+
+
 def test_reading_does_not_depend_on_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

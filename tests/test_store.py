@@ -212,32 +212,6 @@ def test_dangling_and_duplicate_operations_are_skipped_with_their_line(map_path:
         ),
         (b'{"format": "conceptmap", "version": "1"}\n', ["no valid format version"]),
         (b'{"format": "conceptmap", "ver', ["first line is incomplete"]),
-        (
-            b'{"format": "conceptmap", "version": 1}\n{"op": "paint", "by": "x", "at": "t"}\n',
-            ["line 2", "unknown operation 'paint'"],
-        ),
-        (b'{"format": "conceptmap", "version": 1}\n[1, 2]\n', ["line 2", "operation object"]),
-        (
-            b'{"format": "conceptmap", "version": 1}\n{"op": "add_node", "id": "a", "label": "x",'
-            b' "kind": "idea", "by": "x", "at": "t"}\n',
-            ["line 2", "unknown kind 'idea'"],
-        ),
-        (
-            b'{"format": "conceptmap", "version": 1}\n{"op": "add_node", "id": "a", "label": "'
-            + b"x" * 100_000
-            + b'", "kind": "concept", "by": "x", "at": "t"}\n',
-            ["line 2", "at most 300"],
-        ),
-        (
-            b'{"format": "conceptmap", "version": 1}\n{"op": "add_node", "id": "a", "label": '
-            b'"a\\u0000b", "kind": "concept", "by": "x", "at": "t"}\n',
-            ["line 2", "control character U+0000"],
-        ),
-        (
-            b'{"format": "conceptmap", "version": 1}\n{"op": "add_node", "id": "a", "label": "x",'
-            b' "kind": "concept", "at": "t"}\n',
-            ["line 2", "needs a text field 'by'"],
-        ),
     ],
 )
 def test_files_that_are_not_maps_are_clear_errors_and_stay_untouched(
@@ -258,6 +232,91 @@ def test_files_that_are_not_maps_are_clear_errors_and_stay_untouched(
         assert path.read_bytes() == content
 
 
+HEADER = b'{"format": "conceptmap", "version": 1}\n'
+TOPIC = b'{"op": "add_node", "id": "t", "label": "Topic", "kind": "topic", "by": "x", "at": "t"}\n'
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        (b'{"op": "paint", "by": "x", "at": "t"}', ["unknown operation 'paint'"]),
+        (b"[1, 2]", ["operation object"]),
+        (
+            b'{"op": "add_node", "id": "a", "label": "x", "kind": "idea", "by": "x", "at": "t"}',
+            ["unknown kind 'idea'"],
+        ),
+        (
+            b'{"op": "add_node", "id": "a", "label": "'
+            + b"x" * 100_000
+            + b'", "kind": "concept", "by": "x", "at": "t"}',
+            ["at most 300"],
+        ),
+        (
+            b'{"op": "add_node", "id": "a", "label": "a\\u0000b", "kind": "concept", "by": "x",'
+            b' "at": "t"}',
+            ["control character U+0000"],
+        ),
+        (
+            b'{"op": "add_node", "id": "a", "label": "x", "kind": "concept", "at": "t"}',
+            ["needs a text field 'by'"],
+        ),
+        (
+            b'{"op": "set_meta", "key": "created", "value": 5, "by": "x", "at": "t"}',
+            ["'created' must be text, got 5"],
+        ),
+        (
+            b'{"op": "set_meta", "key": "participants", "value": "x", "by": "x", "at": "t"}',
+            ["'participants' must be a list of names"],
+        ),
+    ],
+)
+def test_malformed_operations_are_reported_skipped_and_kept(
+    tmp_path: Path, line: bytes, words: list[str]
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    content = HEADER + line + b"\n" + TOPIC
+    path.write_bytes(content)
+    with pytest.warns(cm.MapFileWarning) as caught:
+        m = cm.ConceptMap.load(path, author="y")
+    (message,) = [str(w.message) for w in caught]
+    assert message.startswith(f"{path}, line 2: ")
+    assert message.endswith("; skipped")
+    for word in words:
+        assert word in message
+    assert m.problems == [message]
+    assert [n["label"] for n in m.nodes()] == ["Topic"]  # the rest of the map loads
+    assert path.read_bytes() == content
+    with pytest.warns(cm.MapFileWarning):
+        cm.ConceptMap.open(path, author="y").concept("After")
+    assert path.read_bytes().startswith(content)  # appended after; never rewritten
+
+
+def test_a_header_with_a_foreign_created_is_reported_and_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    content = b'{"format": "conceptmap", "version": 1, "created": [1]}\n' + TOPIC
+    path.write_bytes(content)
+    with pytest.warns(cm.MapFileWarning, match=r"line 1: the header's 'created' must be text"):
+        m = cm.ConceptMap.load(path)
+    assert m.meta["created"] is None
+    assert m.meta["topic"] == "Topic"
+    assert path.read_bytes() == content
+
+
+def test_compact_refuses_a_rewrite_that_would_not_read_back(map_path: Path) -> None:
+    # a lone surrogate read from a JSON escape: UTF-8 cannot hold it, so no rewrite can
+    append_raw(
+        map_path, b'{"op": "set_meta", "key": "room", "value": "\\ud800", "by": "x", "at": "t"}\n'
+    )
+    m = cm.ConceptMap.load(map_path)
+    before = map_path.read_bytes()
+    with pytest.raises(cm.MapFileError, match="was not compacted: its rewrite would not read"):
+        m.compact()
+    assert map_path.read_bytes() == before
+    assert [p.name for p in map_path.parent.iterdir() if not p.name.endswith(".lock")] == [
+        map_path.name
+    ]
+
+
 def test_a_future_version_is_its_own_error(tmp_path: Path) -> None:
     path = tmp_path / "future.jsonl"
     path.write_text('{"format": "conceptmap", "version": 99}\n')
@@ -272,13 +331,17 @@ def test_missing_files_and_directories(tmp_path: Path) -> None:
         cm.ConceptMap.open(tmp_path)
 
 
+@pytest.mark.parametrize("short", [False, True], ids=["at once", "after a short write"])
 def test_a_failed_append_changes_neither_file_nor_memory(
-    map_path: Path, monkeypatch: pytest.MonkeyPatch
+    map_path: Path, monkeypatch: pytest.MonkeyPatch, short: bool
 ) -> None:
     m = cm.ConceptMap.load(map_path, author="bob")
     before, state = map_path.read_bytes(), m.to_node_link()
+    write = os.write
 
     def disk_full(fd: int, data: bytes) -> int:
+        if short and map_path.stat().st_size == len(before):
+            return write(fd, bytes(data)[: len(data) // 2])  # half the batch, then full
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("conceptmap.core.store.os.write", disk_full)

@@ -9,7 +9,7 @@ agree on what an operation means.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -26,8 +26,14 @@ from .schema import (
     clean_phrase,
     label_key,
 )
+from .store import reread
 
 Op = dict[str, Any]
+
+# Metadata the package reads with a type in mind: a value of another type in a
+# file (``"created": 5``) would load and then break an export, so it is refused.
+TEXT_META = ("created", "date", "source", "duration")
+NAME_LIST_META = ("participants", "proposer")
 
 
 def edge_key(relation: str, phrase: str) -> str:
@@ -228,9 +234,13 @@ class MapState:
         if "value" not in op:
             raise BadOperation("set_meta needs a value")
         value = op["value"]
+        if key in TEXT_META and not isinstance(value, str):
+            raise BadOperation(f"the metadata {key!r} must be text, got {value!r:.60}")
+        if key in NAME_LIST_META and (
+            not isinstance(value, list) or not all(isinstance(p, str) for p in value)
+        ):
+            raise BadOperation(f"the metadata {key!r} must be a list of names, got {value!r:.60}")
         if key == "participants":
-            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-                raise BadOperation(f"participants must be a list of names, got {value!r}")
             # people who already added something stay participants
             value = list(dict.fromkeys([*value, *self.meta["participants"]]))
         self.meta[key] = value
@@ -238,6 +248,66 @@ class MapState:
     def _set_topic(self, node: str | None) -> None:
         self.topic_id = node
         self.meta["topic"] = self.graph.nodes[node]["label"] if node is not None else None
+
+
+def read_ops(
+    state: MapState, ops: Iterable[tuple[int, Any]], header: dict[str, Any] | None = None
+) -> list[tuple[int, str]]:
+    """Apply operations read from a file, with their line numbers, to ``state``.
+
+    A line that does not apply (malformed, or not fitting the map) is skipped
+    and returned with its number and why; so is a header whose ``created`` is
+    not text (it is ignored).
+    """
+    problems = []
+    if header is not None:
+        created = header.get("created")
+        if created is not None and not isinstance(created, str):
+            problems.append(
+                (1, f"the header's 'created' must be text, got {created!r:.60}; ignored")
+            )
+            created = None
+        state.meta["created"] = created
+    apply = state.apply
+    for number, op in ops:
+        try:
+            apply(op)
+        except (SkippedOperation, BadOperation) as exc:
+            problems.append((number, f"{exc}; skipped"))
+    return problems
+
+
+def rewrite_problem(state: MapState, records: list[Op]) -> str | None:
+    """Why a map file holding ``records`` would not read back as ``state``; None if it would.
+
+    ``compact`` asks before it replaces a map: the records are encoded and parsed
+    as the file would be, replayed into a new state, and compared.
+    """
+    batch = reread(records)
+    again = MapState()
+    problems = sorted([*batch.problems, *read_ops(again, batch.ops, batch.header)])
+    if problems:
+        number, text = problems[0]
+        return f"line {number} of the rewrite: {text}"
+    return _difference(state, again)
+
+
+def _difference(state: MapState, other: MapState) -> str | None:
+    """How ``other`` differs from ``state`` (nodes, links, metadata), or None if it does not."""
+    nodes, other_nodes = (dict(s.graph.nodes.items()) for s in (state, other))
+    if nodes != other_nodes:
+        return "its nodes differ"
+    edges, others = (
+        {(u, v, k): a for u, v, k, a in s.graph.edges(keys=True, data=True)} for s in (state, other)
+    )
+    if edges != others:
+        return "its links differ"
+    if state.meta != other.meta:
+        keys = sorted(
+            k for k in {*state.meta, *other.meta} if state.meta.get(k) != other.meta.get(k)
+        )
+        return f"its metadata differ ({', '.join(map(repr, keys))})"
+    return None
 
 
 def minimal_ops(state: MapState) -> list[Op]:
@@ -256,7 +326,8 @@ def minimal_ops(state: MapState) -> list[Op]:
             ops.append({"op": "set_meta", "key": key, "value": value, "by": by, "at": at})
     for node, a in state.graph.nodes(data=True):
         op: Op = {"op": "add_node", "id": node, "label": a["label"], "kind": a["kind"]}
-        op.update({k: a[k] for k in NODE_OPTIONAL if a.get(k)})
+        # every field the node has, so it reads back the same (empty notes are the default)
+        op.update({k: a[k] for k in NODE_OPTIONAL if k in a and (a[k] or k != "notes")})
         op.update(by=a["author"], at=a["created"])
         ops.append(op)
     for u, v, a in state.graph.edges(data=True):

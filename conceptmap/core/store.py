@@ -8,7 +8,12 @@ and re-reads only what was appended since, after a cheap ``stat``.
 
 What the store never does: rewrite a line it could not read. A torn last line
 (a writer killed mid-append) is reported and left in place; the next append
-starts on a fresh line after it.
+starts on a fresh line after it. An append that fails part-way (a full disk)
+is cut back off, so a batch of operations is in the file whole or not at all.
+
+A map opened through a symbolic link is the file the link points to: the store
+resolves the name once, and locks, reads and rewrites the real file (so every
+name of one map shares one lock, and a rewrite keeps the link).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ..errors import FormatVersionError, LockFileError, MapFileError
+from ..errors import FormatVersionError, InvalidValueError, LockFileError, MapFileError
 from .files import atomic_write
 
 FORMAT = "conceptmap"
@@ -83,11 +88,37 @@ def check_header(path: Path, obj: Any) -> dict[str, Any]:
     return obj
 
 
+def reread(records: Sequence[dict[str, Any]]) -> Batch:
+    """What a reader would find in a file holding ``records`` (the header first).
+
+    The lines are encoded as :meth:`LogStore.write_new` writes them and parsed as
+    :meth:`LogStore.parse` reads them, so a rewrite can be checked before it
+    replaces a map. A record that cannot be encoded is a problem on its line.
+    """
+    lines, problems = [], []
+    for number, record in enumerate(records, 1):
+        try:
+            lines.append(encode(record))
+        except (TypeError, ValueError) as exc:  # a lone surrogate is no UTF-8
+            problems.append((number, f"cannot be written as UTF-8 JSON ({exc})"))
+            lines.append(b"\n")  # an empty line: the numbers of the others stay
+    try:
+        header = json.loads(lines[0]) if lines[0].strip() else None
+    except ValueError:
+        header = None
+    batch = LogStore.parse(Chunk(first_line=2, body=b"".join(lines[1:]), header=header))
+    batch.problems[:0] = problems
+    return batch
+
+
 class LogStore:
     """Reads and appends one map file; it knows nothing of what operations mean."""
 
     def __init__(self, path: str | os.PathLike[str], *, durable: bool = True) -> None:
-        self.path = Path(path)
+        #: the name the map was opened by, for messages
+        self.name = Path(path)
+        #: the real file (links resolved once): what is locked, read and written
+        self.path = Path(os.path.realpath(path))
         self.durable = durable
         self._lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT, poll_interval=0.005)
         self._offset = 0  # bytes consumed: always the end of a complete line
@@ -104,10 +135,10 @@ class LogStore:
             self._lock.acquire()
         except Timeout:
             raise MapFileError(
-                self.path, f"could not get its lock {self._lock.lock_file!r} in {LOCK_TIMEOUT:g} s"
+                self.name, f"could not get its lock {self._lock.lock_file!r} in {LOCK_TIMEOUT:g} s"
             ) from None
         except OSError as exc:
-            raise LockFileError(self.path, f"cannot create its lock file: {exc.strerror}") from None
+            raise LockFileError(self.name, f"cannot create its lock file: {exc.strerror}") from None
         try:
             yield
         finally:
@@ -126,9 +157,9 @@ class LogStore:
         try:
             return os.stat(self.path)
         except FileNotFoundError:
-            raise MapFileError(self.path, "does not exist") from None
+            raise MapFileError(self.name, "does not exist") from None
         except OSError as exc:
-            raise MapFileError(self.path, f"cannot be read: {exc.strerror}") from None
+            raise MapFileError(self.name, f"cannot be read: {exc.strerror}") from None
 
     @staticmethod
     def _stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -141,9 +172,9 @@ class LogStore:
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise MapFileError(self.path, f"cannot be read: {exc.strerror}") from None
+            raise MapFileError(self.name, f"cannot be read: {exc.strerror}") from None
         if not stat.S_ISREG(st.st_mode):
-            raise MapFileError(self.path, "is not a regular file")
+            raise MapFileError(self.name, "is not a regular file")
         return st.st_size > 0
 
     def rewind(self) -> None:
@@ -165,7 +196,7 @@ class LogStore:
         """
         st = self._stat()
         if st.st_size == 0:
-            raise MapFileError(self.path, "is empty, not a conceptmap map")
+            raise MapFileError(self.name, "is empty, not a conceptmap map")
         chunk = Chunk(first_line=self._lines + 1)
         try:
             with open(self.path, "rb") as f:
@@ -179,9 +210,9 @@ class LogStore:
                 f.seek(self._offset)
                 data = f.read()
         except IsADirectoryError:
-            raise MapFileError(self.path, "is a directory, not a map file") from None
+            raise MapFileError(self.name, "is a directory, not a map file") from None
         except OSError as exc:
-            raise MapFileError(self.path, f"cannot be read: {exc.strerror}") from None
+            raise MapFileError(self.name, f"cannot be read: {exc.strerror}") from None
         end = data.rfind(b"\n") + 1
         body = data[:end]
         if self._offset == 0:
@@ -200,15 +231,15 @@ class LogStore:
 
     def _header(self, data: bytes) -> tuple[dict[str, Any], bytes]:
         if not data:
-            raise MapFileError(self.path, "is not a conceptmap map (its first line is incomplete)")
+            raise MapFileError(self.name, "is not a conceptmap map (its first line is incomplete)")
         head = data[: data.index(b"\n") + 1]
         try:
             obj = json.loads(head)
         except (ValueError, RecursionError):
             raise MapFileError(
-                self.path, "is not a conceptmap map (line 1 is not JSON)", 1
+                self.name, "is not a conceptmap map (line 1 is not JSON)", 1
             ) from None
-        return check_header(self.path, obj), head
+        return check_header(self.name, obj), head
 
     @staticmethod
     def parse(chunk: Chunk) -> Batch:
@@ -238,31 +269,48 @@ class LogStore:
 
     # -- writing -------------------------------------------------------------
     def append(self, records: Sequence[dict[str, Any]]) -> None:
-        """Append records as lines in one write (call with the lock held, after a read)."""
-        data = b"".join(encode(r) for r in records)
+        """Append records as lines in one write (call with the lock held, after a read).
+
+        All of them or none: if the write falls short (a full disk) or fails, what
+        it put in the file is cut off again before the error is raised.
+        """
+        try:
+            data = b"".join(encode(r) for r in records)
+        except ValueError as exc:  # a lone surrogate: UTF-8 cannot hold it
+            raise InvalidValueError(f"cannot be written to {self.name}: {exc}") from None
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         except OSError as exc:
-            raise MapFileError(self.path, f"cannot be written: {exc.strerror}") from None
+            raise MapFileError(self.name, f"cannot be written: {exc.strerror}") from None
         try:
             size = os.fstat(fd).st_size
-            if size > self._offset:
+            torn = size > self._offset
+            if torn:
                 # a torn tail: end its line so ours start clean; its bytes stay
                 data = TORN_END + data
-                self._lines += 1
+            self._write_all(fd, data, size)
+            st = os.fstat(fd)
+        except OSError as exc:
+            raise MapFileError(self.name, f"could not be appended to: {exc.strerror}") from None
+        finally:
+            os.close(fd)
+        self._offset = st.st_size
+        self._lines += len(records) + torn
+        self._stamp = self._stamp_of(st)
+
+    def _write_all(self, fd: int, data: bytes, size: int) -> None:
+        """Write ``data`` at the end of a file of ``size`` bytes, or leave it at ``size``."""
+        try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
             if self.durable:
                 os.fsync(fd)
-            st = os.fstat(fd)
-        except OSError as exc:
-            raise MapFileError(self.path, f"could not be appended to: {exc.strerror}") from None
-        finally:
-            os.close(fd)
-        self._offset = st.st_size
-        self._lines += len(records)
-        self._stamp = self._stamp_of(st)
+        except BaseException:
+            # a short write, then EFBIG or ENOSPC: half a batch must not stay (the
+            # lock is held, so no other writer's lines are after ours)
+            os.ftruncate(fd, size)
+            raise
 
     def write_new(self, records: Sequence[dict[str, Any]], *, replace: bool = False) -> None:
         """Write a whole file atomically: temp file, fsync, rename (lock held).
@@ -270,14 +318,17 @@ class LogStore:
         Without ``replace``, an existing non-empty file is an error and is left alone.
         """
         if not replace and self.exists():
-            raise MapFileError(self.path, "exists already")
+            raise MapFileError(self.name, "exists already")
         head = encode({**records[0], "file_id": uuid.uuid4().hex})
         data = head + b"".join(encode(r) for r in records[1:])
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise MapFileError(self.path, f"cannot be written: {exc.strerror}") from None
-        atomic_write(self.path, data)
+            raise MapFileError(self.name, f"cannot be written: {exc.strerror}") from None
+        try:
+            atomic_write(self.path, data)
+        except MapFileError as exc:  # it names the real file; say the name we were given
+            raise MapFileError(self.name, exc.reason) from None
         st = os.stat(self.path)
         self._offset, self._lines = st.st_size, len(records)
         self._stamp = self._stamp_of(st)

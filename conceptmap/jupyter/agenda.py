@@ -10,17 +10,27 @@ participants and proposer where its own cells are empty.
 A session page is the IPFS session-template layout: a ``# Title`` heading, then
 ``- **Proposed by:** @handle`` style fields and ``## Overview`` / ``## Details``
 sections.
+
+An agenda may come from anyone, so what it makes the reader open is limited: a
+linked page is read only if it lies inside the agenda's folder (links with
+``..``, absolute paths and symbolic links leading out are not followed), is a
+regular file (no FIFO, no device) and is at most 1 MB. A page that is not read
+is a :class:`~conceptmap.errors.MapFileWarning` naming the agenda line and the
+link. Every pattern here runs in linear time, however long the line.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..core.schema import slugify
-from ..errors import FileError
+from ..core.schema import MAX_LABEL_LENGTH, slugify
+from ..errors import FileError, MapFileWarning
 
 __all__ = ["Session", "read_agenda"]
 
@@ -48,7 +58,9 @@ _PLACEHOLDER = re.compile(r"^_?\{.*\}_?$", re.DOTALL)  # the template's "_{your 
 _ESCAPED_PIPE = "\x00"
 _SEPARATOR_CELL = re.compile(r"^:?-+:?$")
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9][A-Za-z0-9_-]*")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]+)[^)]*\)")
+# [text](target "title"): no part can match what another part may, so a line
+# of a million '[' or '[](' fails at each position at once (no backtracking)
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*([^()\s\[\]]+)(?:\s[^()\[\]]*)?\)")
 _BARE_URL = re.compile(r"(?<![(<\w])https?://[^\s)>|]+")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _BOLD_FIELD = re.compile(r"^(?:[-*+]\s+)?(?:\*\*|__)(?P<name>.+?)(?:\*\*|__)\s*:?\s*(?P<value>.*)$")
@@ -71,6 +83,10 @@ _PAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "duration": ("duration",),
 }
 _DESCRIPTION_SECTIONS = ("detail", "descr", "goal", "summary", "abstract")
+#: the largest session page that is read, in bytes
+MAX_PAGE_BYTES = 1_000_000
+# a title slug is cut to this many characters before the hash is added
+_SLUG_PREFIX = 50
 
 
 def read_agenda(path: str | os.PathLike[str]) -> list[Session]:
@@ -211,9 +227,10 @@ def _row_session(
     def cell(kind: str) -> str:
         return cells[kinds[kind]] if kind in kinds else ""
 
-    topic = _clean(cell("topic"))
-    if not topic:
+    title = _clean(cell("topic"))
+    if not title:
         return None
+    topic, slug = _topic_and_slug(title)
     # Cells beyond the header are kept as part of the description, not dropped.
     description = " ".join([_clean(cell("description")), *extra]).strip()
     return Session(
@@ -224,8 +241,26 @@ def _row_session(
         duration=_clean(cell("duration")) or duration,
         source="",
         links=_links(" ".join(cells + extra)),
-        slug=slugify(topic),
+        slug=slug,
     )
+
+
+def _topic_and_slug(title: str) -> tuple[str, str]:
+    """A session's topic (cut to the label limit) and the slug its files are named by.
+
+    A title longer than a label may be is cut with "…"; its slug is the start of
+    the title's slug and a hash of the whole title, so two long titles that
+    start alike get different names, whatever else the agenda holds.
+
+    >>> topic, slug = _topic_and_slug(" ".join(["Scaling the DHT"] * 25))
+    >>> len(topic), topic[-12:], slug
+    (300, 'Scaling the…', 'scaling-the-dht-scaling-the-dht-scaling-the-dht-sc-a2e35f9d')
+    """
+    if len(title) <= MAX_LABEL_LENGTH:
+        return title, slugify(title)
+    digest = hashlib.sha1(title.encode(), usedforsecurity=False).hexdigest()[:8]
+    start = slugify(title)[:_SLUG_PREFIX].rstrip("-")
+    return title[: MAX_LABEL_LENGTH - 1].rstrip() + "…", f"{start}-{digest}"
 
 
 def _follow_link(session: Session, folder: Path) -> Session:
@@ -235,12 +270,15 @@ def _follow_link(session: Session, folder: Path) -> Session:
     for link in session.links:
         if "://" in link or link.startswith(("#", "mailto:")):
             continue
-        page_path = folder / link.split("#", 1)[0]
         try:
-            lines = page_path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue  # a dangling link leaves the row as it is
-        page = _page_session(lines, page_path.name)
+            lines = _page_lines(folder, link)
+        except _NotRead as why:
+            message = f"{session.source}: the page {link!r} {why}; not read"
+            warnings.warn(message, MapFileWarning, stacklevel=3)
+            continue
+        if lines is None:
+            continue
+        page = _page_session(lines, Path(link.split("#", 1)[0]).name)
         if page is None:
             continue
         return replace(
@@ -251,6 +289,41 @@ def _follow_link(session: Session, folder: Path) -> Session:
             duration=session.duration or page.duration,
         )
     return session
+
+
+class _NotRead(Exception):
+    """Why a linked page is not read."""
+
+
+def _page_lines(folder: Path, link: str) -> list[str] | None:
+    """The lines of the page ``link`` names; None if there is none, _NotRead if it is refused."""
+    target = link.split("#", 1)[0]
+    if not target:
+        return None
+    try:
+        real, root = (folder / target).resolve(), folder.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        return None
+    if not real.is_relative_to(root):
+        raise _NotRead("is outside the agenda's folder")
+    try:
+        # O_NOFOLLOW: not a link put there since; O_NONBLOCK: a FIFO does not hang the open
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None  # a dangling link leaves the row as it is
+    except OSError as exc:
+        raise _NotRead(f"cannot be opened ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _NotRead("is not a regular file")
+        data = f.read(MAX_PAGE_BYTES + 1)
+    if len(data) > MAX_PAGE_BYTES:
+        raise _NotRead(f"is larger than {MAX_PAGE_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        return None
 
 
 # -- session pages -----------------------------------------------------------
@@ -299,7 +372,7 @@ def _page_session(lines: list[str], name: str) -> Session | None:
     fields = _fields(lines)
     if title_line is None or not fields.keys() & {"proposer", "lead", "required", "objective"}:
         return None
-    topic = _TITLE_PREFIX.sub("", lines[title_line][2:].strip()).strip()
+    topic, slug = _topic_and_slug(_TITLE_PREFIX.sub("", lines[title_line][2:].strip()).strip())
     parts = [_clean(fields.get("objective", "")), _section(lines, _DESCRIPTION_SECTIONS)]
     participants = _names(fields.get("required", "")) + _names(fields.get("lead", ""))
     return Session(
@@ -310,5 +383,5 @@ def _page_session(lines: list[str], name: str) -> Session | None:
         duration=_clean(fields.get("duration", "")),
         source=f"{name}, line {title_line + 1}",
         links=_links("\n".join(lines)),
-        slug=slugify(topic),
+        slug=slug,
     )

@@ -3,7 +3,11 @@
 A generated notebook holds the session's facts and the deep-dive format, a cell
 that opens the map with the participant's name, a ``%%conceptmap`` cell seeded
 with the topic, and cells that write the HTML map and the RFC draft next to the
-map. nbformat writes it; nothing here needs a kernel.
+map. nbformat builds it; nothing here needs a kernel.
+
+Files are written atomically, never through a symbolic link (a notebook or map
+path that is one is refused), and a session that fails is reported with its
+agenda line while the others are still written.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.files import atomic_write
 from ..core.schema import unique_slug
-from ..errors import FileError
+from ..errors import ConceptMapError, FileError
 from ..model import ConceptMap
 
 if TYPE_CHECKING:
@@ -34,7 +39,13 @@ SYNTAX = """\
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")
+    """Agenda text as Markdown that shows it as written: no emphasis, HTML or images.
+
+    An image (``![x](https://...)``) would be fetched when the notebook is
+    opened; escaped, it shows as a link.
+    """
+    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
+    return text.replace("<", "&lt;").replace("![", "\\![")
 
 
 def _facts(s: Session) -> str:
@@ -47,7 +58,7 @@ def _facts(s: Session) -> str:
     lines = [f"# {_md(s.topic)}", "", *[f"- **{k}:** {_md(v)}" for k, v in rows]]
     if s.description:
         lines += ["", _md(s.description)]
-    return "\n".join(lines) + "\n\n" + FORMAT.format(duration=s.duration or "75 minutes")
+    return "\n".join(lines) + "\n\n" + FORMAT.format(duration=_md(s.duration or "75 minutes"))
 
 
 def session_notebook(s: Session, map_path: str) -> Any:
@@ -99,11 +110,13 @@ def _seedable(topic: str) -> bool:
 
 @dataclass
 class Written:
-    """What ``write_sessions`` did, path by path."""
+    """What ``write_sessions`` did, path by path, and the sessions that failed."""
 
     notebooks: list[Path] = field(default_factory=list)
     maps: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
+    #: one message per session that could not be written, starting with its agenda line
+    failed: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [f"wrote {p}" for p in [*self.notebooks, *self.maps]]
@@ -119,42 +132,66 @@ def write_sessions(
     force: bool = False,
     author: str | None = None,
 ) -> Written:
-    """One notebook and one empty map per session; existing maps are never replaced."""
-    import nbformat
+    """One notebook and one empty map per session; existing maps are never replaced.
 
+    A folder that cannot be made is a :class:`FileError`. A session that cannot be
+    written (a path that is a symbolic link, a notebook path that is a folder, a
+    topic that is no label) is listed in ``failed`` and the others are written.
+    """
     nb_dir, map_dir = Path(notebooks), Path(maps)
-    nb_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (nb_dir, map_dir):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FileError(folder, f"cannot be made: {exc.strerror or exc}") from None
     done, taken = Written(), set[str]()
     for s in sessions:
         slug = unique_slug(s.slug, taken)
         taken.add(slug)
-        map_path, nb_path = map_dir / f"{slug}.jsonl", nb_dir / f"{slug}.ipynb"
-        if map_path.exists():
-            done.kept.append(map_path)
-        else:
-            _new_map(map_path, s, author)
-            done.maps.append(map_path)
-        if nb_path.exists() and not force:
-            done.kept.append(nb_path)
-            continue
-        relative = os.path.relpath(map_path, nb_dir).replace(os.sep, "/")
-        nb = session_notebook(s, relative)
-        nbformat.validate(nb)
         try:
-            nbformat.write(nb, str(nb_path))
-        except OSError as exc:
-            raise FileError(nb_path, f"cannot be written: {exc.strerror}") from None
-        done.notebooks.append(nb_path)
+            _write_session(
+                s, nb_dir / f"{slug}.ipynb", map_dir / f"{slug}.jsonl", done, force, author
+            )
+        except (ConceptMapError, OSError) as exc:
+            done.failed.append(f"{s.source}: {exc}")
     return done
 
 
+def _write_session(
+    s: Session, nb_path: Path, map_path: Path, done: Written, force: bool, author: str | None
+) -> None:
+    import nbformat
+
+    for path in (map_path, nb_path):
+        if path.is_symlink():  # dangling or not: it would create or change a file elsewhere
+            raise FileError(path, "is a symbolic link; not written through")
+    if map_path.exists():
+        done.kept.append(map_path)
+    else:
+        _new_map(map_path, s, author)
+        done.maps.append(map_path)
+    if nb_path.exists() and not force:
+        done.kept.append(nb_path)
+        return
+    relative = os.path.relpath(map_path, nb_path.parent).replace(os.sep, "/")
+    nb = session_notebook(s, relative)
+    nbformat.validate(nb)
+    text = nbformat.writes(nb)  # the bytes nbformat.write would give, written atomically
+    atomic_write(nb_path, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
+    done.notebooks.append(nb_path)
+
+
 def _new_map(path: Path, s: Session, author: str | None) -> None:
+    """The session's map, built in memory first: a topic that is no label writes nothing."""
+    m = ConceptMap(s.topic, author=author)
     meta = {
         "proposer": list(s.proposer),
         "participants": list(s.participants),
         "duration": s.duration,
         "source": s.source,
     }
-    m = ConceptMap.create(path, s.topic, author=author, meta=meta)
+    for key, value in meta.items():
+        m.set_meta(key, value)
     if s.description:
         m.update(s.topic, notes=s.description)
+    m.save(path)
