@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import networkx as nx
 
@@ -27,6 +27,9 @@ from .errors import (
     NodeNotFoundError,
 )
 from .rfc.checks import Finding, check, summary
+
+if TYPE_CHECKING:
+    from .drawing.placement import Placer
 
 T = TypeVar("T")
 
@@ -55,6 +58,8 @@ class ConceptMap(KindShortcuts):
         self.author = clean_label(author) if author is not None else default_author()
         self._store = _store
         self._state = MapState()
+        self._placed: Placer | None = None
+        self._fed: tuple[list[Op], int] = ([], 0)  # the history the placer read, and how far
         #: what was skipped while reading the file (also issued as MapFileWarning)
         self.problems: list[str] = []
         if _store is None:
@@ -172,7 +177,12 @@ class ConceptMap(KindShortcuts):
             raise MapFileError("<memory>", "an in-memory map has no file to compact")
         with self._store.locked():
             self._sync_locked()
-            records = [self._header(), *minimal_ops(self._state)]
+            # the picture stays: every node is pinned where it was drawn
+            here = {n: list(xy) for n, xy in self.positions().items()}
+            by = (self._state.meta["participants"] or ["conceptmap"])[0]
+            at = self._state.meta.get("created") or now()
+            pinned = [{"op": "place", "positions": here, "by": by, "at": at}]
+            records = [self._header(), *minimal_ops(self._state), *(pinned if here else [])]
             problem = rewrite_problem(self._state, records)
             if problem is not None:
                 raise MapFileError(
@@ -327,6 +337,32 @@ class ConceptMap(KindShortcuts):
         from .rfc.draft import write_rfc
 
         return write_rfc(self, path, style, template)
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """``{node id: (x, y)}``: where every view draws each node, in the page's pixels.
+
+        Derived from the log (see :mod:`conceptmap.drawing.placement`): a node is
+        placed next to what it links to when it is added and then stays, unless
+        :meth:`place` pins it elsewhere.
+        """
+        return self._placer().positions()
+
+    def place(self, positions: Mapping[str, tuple[float, float]]) -> Change:
+        """Pin nodes where a participant put them: ``m.place({"Web Locks API": (x, y)})``."""
+        return self._change(lambda p: p.place(positions))[0]
+
+    def _placer(self) -> Placer:
+        """The placer, fed with what the log holds beyond what it has read."""
+        from .drawing.placement import Placer
+
+        history = self.history
+        fed = self._fed
+        if self._placed is None or fed[0] is not history or fed[1] > len(history):
+            self._placed = Placer()
+            fed = (history, 0)
+        self._placed.feed(history[fed[1] :])
+        self._fed = (history, len(history))
+        return self._placed
 
     def summary(self) -> dict[str, Any]:
         """Counts by kind and relation, participants and dates, as plain data."""

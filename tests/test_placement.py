@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,3 +124,32 @@ def test_a_big_change_is_laid_out_whole_beside_the_map() -> None:
     items = [p for n, p in positions.items() if n != m.topic_id]
     assert min(x for x, _ in items) > topic[0]  # beside what was there
     assert len({(round(x), round(y)) for x, y in items}) == len(items)
+
+
+def test_the_map_gives_its_positions_and_keeps_them_through_compact(map_path: Path) -> None:
+    m = cm.ConceptMap.open(map_path, author="alice")
+    m.apply("obstacle: Two tabs write\nproposal: Web Locks -addresses-> Two tabs write")
+    before = m.positions()
+    assert set(before) == set(m.graph)
+    other = cm.ConceptMap.load(map_path)
+    assert other.positions() == before  # another reader draws the same picture
+    m.place({"Web Locks": (900, -40)})
+    assert other.positions()["web-locks"] == (900.0, -40.0)
+    m.compact()
+    assert cm.ConceptMap.load(map_path).positions() == m.positions()
+    assert cm.ConceptMap.load(map_path).meta["participants"] == ["alice"]
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [({"Nowhere": (1, 2)}, "no node is labelled"), ({"Web Locks": (float("nan"), 2)}, "finite")],
+)
+def test_placing_a_missing_node_or_a_bad_point_changes_nothing(
+    map_path: Path, where: dict[str, tuple[float, float]], message: str
+) -> None:
+    m = cm.ConceptMap.open(map_path, author="alice")
+    m.proposal("Web Locks")
+    size = map_path.stat().st_size
+    with pytest.raises(cm.ConceptMapError, match=message):
+        m.place(where)
+    assert map_path.stat().st_size == size

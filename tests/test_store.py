@@ -138,6 +138,7 @@ def test_compact_rewrites_atomically_to_an_equal_shorter_log(map_path: Path) -> 
         "add_node",
         "add_node",
         "add_edge",
+        "place",  # the picture stays: every node pinned where it was drawn
     ]
     assert m.to_node_link() == state
     assert cm.ConceptMap.load(map_path).to_node_link() == state

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ from .schema import (
     slugify,
     unique_slug,
 )
-from .state import MapState, Op, edge_key
+from .state import MapState, Op, edge_key, is_point
 
 
 class _Taken:
@@ -251,6 +251,18 @@ class Plan:
         if not self.state.graph.has_edge(u, v, key):
             raise NodeNotFoundError(f"there is no link {source!r} -{key}-> {target!r}")
         self._op("remove_edge", source=u, target=v, key=key)
+
+    def place(self, positions: Mapping[str, Any]) -> None:
+        """Pin nodes (named by label or id) at ``(x, y)``, in the page's pixels."""
+        points: dict[str, list[float]] = {}
+        for label, point in positions.items():
+            if not is_point(point):
+                raise InvalidValueError(
+                    f"a position is (x, y) in finite numbers, not {point!r:.60} (for {label!r})"
+                )
+            points[self.ref(label)] = [round(float(point[0]), 1), round(float(point[1]), 1)]
+        if points:
+            self._op("place", positions=points)
 
     def set_meta(self, key: str, value: Any) -> None:
         """Set map-level metadata; ``value`` is copied (through JSON)."""

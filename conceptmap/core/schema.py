@@ -72,7 +72,9 @@ NODE_OPTIONAL = ("notes", "tags", "url", "updated")
 #: what an edge carries in the graph
 EDGE_FIELDS = ("relation", "phrase", "author", "created")
 #: the operations a map file holds
-OP_NAMES = ("add_node", "update_node", "remove_node", "add_edge", "remove_edge", "set_meta")
+OP_NAMES = (
+    "add_node", "update_node", "remove_node", "add_edge", "remove_edge", "set_meta", "place"
+)  # fmt: skip
 
 #: node id -> (x, y), in the pixels of the HTML page
 Positions = Mapping[str, tuple[float, float]]

@@ -106,6 +106,7 @@ class MapState:
             "add_edge": self._add_edge,
             "remove_edge": self._remove_edge,
             "set_meta": self._set_meta,
+            "place": self._place,
         }
 
     @classmethod
@@ -245,9 +246,36 @@ class MapState:
             value = list(dict.fromkeys([*value, *self.meta["participants"]]))
         self.meta[key] = value
 
+    def _place(self, op: Op) -> None:
+        # positions live in the log only (drawing/placement.py reads them from there);
+        # the state checks that they are points of nodes the map has
+        positions = op.get("positions")
+        if not isinstance(positions, dict) or not positions:
+            raise BadOperation("place needs 'positions': {node id: [x, y]}")
+        for node, point in positions.items():
+            if node not in self.graph:
+                raise SkippedOperation(f"place refers to the missing node {node!r}")
+            if not is_point(point):
+                raise BadOperation(f"place needs [x, y] in finite numbers, got {point!r:.60}")
+
     def _set_topic(self, node: str | None) -> None:
         self.topic_id = node
         self.meta["topic"] = self.graph.nodes[node]["label"] if node is not None else None
+
+
+def is_point(value: Any) -> bool:
+    """Whether ``value`` is ``[x, y]`` in finite numbers (as a ``place`` operation holds).
+
+    >>> is_point([1, 2.5]), is_point([float("nan"), 0]), is_point([True, 1])
+    (True, False, False)
+    """
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(
+            isinstance(c, int | float) and not isinstance(c, bool) and abs(c) < 1e9 for c in value
+        )
+    )
 
 
 def read_ops(

@@ -31,6 +31,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ..core.state import is_point
 from .layout import EDGE_PX, MIN_GAP_PX, layout_positions
 
 BULK = 100
@@ -183,15 +184,8 @@ def _box(label: str, topic: bool) -> Point:
 
 
 def _point(xy: Any) -> Point | None:
-    """``xy`` as a finite point, or None for anything else (a foreign value is ignored)."""
-    if not isinstance(xy, list | tuple) or len(xy) != 2:
-        return None
-    if not all(isinstance(c, int | float) and not isinstance(c, bool) for c in xy):
-        return None
-    x, y = float(xy[0]), float(xy[1])
-    if not (abs(x) < 1e9 and abs(y) < 1e9):  # also false for NaN
-        return None
-    return (x, y)
+    """``xy`` as a point, or None for anything else (a foreign value is ignored)."""
+    return (float(xy[0]), float(xy[1])) if is_point(xy) else None
 
 
 def _neighbours(links: Counter[tuple[str, str]]) -> dict[str, list[str]]:
@@ -242,9 +236,7 @@ def _greedy(
         )
         todo.remove(pick)
         anchors = [
-            placed.get(v) or done[v]
-            for v in neighbours.get(pick, ())
-            if v in placed or v in done
+            placed.get(v) or done[v] for v in neighbours.get(pick, ()) if v in placed or v in done
         ]
         centre = np.mean(np.array(anchors), axis=0) if anchors else home
         rings = _RINGS if anchors else tuple(r + 1.5 for r in _RINGS)
