@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import getpass
 import os
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, datetime, timedelta
+
+_last = datetime.min.replace(tzinfo=UTC)
+_lock = threading.Lock()
 
 
 def now() -> str:
-    """The current UTC time, ISO 8601 with milliseconds: ``2026-11-24T05:06:17.123Z``."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The current UTC time, ISO 8601 with milliseconds: ``2026-11-24T05:06:17.123Z``.
+
+    Each call in a process gives a later time than the one before (a millisecond
+    later at least): the operations of one change share their time, so two changes
+    must not, or they would read as one (the placement of new nodes goes by change).
+    """
+    global _last
+    with _lock:
+        moment = datetime.now(UTC)
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+        _last = max(moment, _last + timedelta(milliseconds=1))
+        return _last.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def default_author() -> str:
