@@ -69,6 +69,8 @@
     var large = data.nodes.length > data.large;
     var settle = data.nodes.length <= data.settle;
 
+    /* each kind's outline (shape, corners, line width and dashes) comes from Python's
+     * KIND_STYLES, so kinds differ in shape as well as colour */
     function nodeView(id, label, kind, author) {
       var s = kinds[kind];
       var view = {
@@ -76,15 +78,17 @@
         hidden: !!hiddenKinds[kind],
         color: { background: s.color, border: s.border,
                  highlight: { background: s.color, border: "#111" } },
-        borderWidth: kind === "topic" ? 3 : 1.5,
-        font: { size: kind === "topic" ? 22 : 14, color: kind === "decision" ? "#111" : "#1f2328" },
+        borderWidth: s.border_width,
+        borderWidthSelected: s.border_width + 1.5,
+        shapeProperties: { borderDashes: s.dashes.length ? s.dashes : false, borderRadius: s.radius },
+        font: { size: s.font_size, color: s.text },
         widthConstraint: { maximum: kind === "topic" ? 320 : 200 }
       };
       var p = positions[id];
       if (p) { view.x = p[0]; view.y = p[1]; }
       if (colourBy === "author" && authors[author]) {
         view.color.border = authors[author];
-        view.borderWidth = 4;
+        view.borderWidth = Math.max(s.border_width, 3);
       }
       return view;
     }
@@ -218,7 +222,18 @@
     api.showStep = render;
     $("cm-step").addEventListener("input", function (ev) { render(Number(ev.target.value)); });
 
-    /* -- legend: one button per kind present, toggling it --------------------- */
+    /* -- legend: one button per kind present, toggling it; its swatch has the
+     * kind's shape, outline and colour, drawn with CSS (the page holds no <svg>) ---- */
+    function swatch(s) {
+      var sw = el("span", null, "cm-swatch");
+      sw.style.background = s.color;
+      sw.style.borderColor = s.border;
+      sw.style.borderWidth = (0.8 + s.border_width * 0.4).toFixed(1) + "px";
+      sw.style.borderStyle = !s.dashes.length ? "solid" : s.dashes[0] <= 2 ? "dotted" : "dashed";
+      sw.style.borderRadius = s.shape === "box" ? Math.min(s.radius / 2, 7) + "px" : "50%";
+      return sw;
+    }
+
     var legend = $("cm-legend");
     Object.keys(kinds).forEach(function (kind) {
       var s = kinds[kind];
@@ -227,9 +242,7 @@
       b.type = "button";
       b.dataset.kind = kind;
       b.setAttribute("aria-pressed", "true");
-      var sw = el("span", null, "cm-swatch");
-      sw.style.background = s.color; sw.style.borderColor = s.border;
-      b.appendChild(sw);
+      b.appendChild(swatch(s));
       b.appendChild(document.createTextNode(s.legend + " " + s.count));
       b.addEventListener("click", function () { toggleKind(kind); });
       legend.appendChild(b);
