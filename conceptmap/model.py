@@ -338,14 +338,16 @@ class ConceptMap(KindShortcuts):
 
         return write_rfc(self, path, style, template)
 
-    def positions(self) -> dict[str, tuple[float, float]]:
+    def positions(self, *, removed: bool = False) -> dict[str, tuple[float, float]]:
         """``{node id: (x, y)}``: where every view draws each node, in the page's pixels.
 
         Derived from the log (see :mod:`conceptmap.drawing.placement`): a node is
         placed next to what it links to when it is added and then stays, unless
-        :meth:`place` pins it elsewhere.
+        :meth:`place` pins it elsewhere. ``removed=True`` adds the nodes the map
+        once had (the replay shows them where they were).
         """
-        return self._placer().positions()
+        placer = self._placer()
+        return placer.every_position() if removed else placer.positions()
 
     def place(self, positions: Mapping[str, tuple[float, float]]) -> Change:
         """Pin nodes where a participant put them: ``m.place({"Web Locks API": (x, y)})``."""
