@@ -30,6 +30,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+from scipy.spatial import cKDTree  # type: ignore[import-untyped]
 
 from ..core.state import is_point
 from .layout import EDGE_PX, MIN_GAP_PX, layout_positions
@@ -78,13 +79,19 @@ class Placer:
                 self._commit()
                 self._key = key
             self._batch.append(op)
-            self._provisional = None
+            if self._provisional is not None:
+                self._provisional = None
 
     def _commit(self) -> None:
         if self._batch:
+            provisional = self._provisional
             new = _apply(self._batch, self._alive, self._links, self._pinned, self._sizes)
-            self._placed.update(self._place(new, self._placed))
+            if provisional is not None and provisional[0] == len(self._batch):
+                self._placed.update(provisional[1])  # placed already, from the same inputs
+            else:
+                self._placed.update(self._place(new, self._placed))
             self._batch = []
+            self._provisional = None
 
     # -- reading -----------------------------------------------------------------------
     def positions(self) -> dict[str, Point]:
@@ -225,8 +232,13 @@ def _greedy(
     ids = list(placed)
     points = np.array([placed[n] for n in ids], dtype=np.float64).reshape(-1, 2)
     halves = np.array([sizes.get(n, default) for n in ids], dtype=np.float64).reshape(-1, 2)
+    # only nodes near a candidate can be in its way: a k-d tree finds them
+    tree = cKDTree(points)
+    reach = _RINGS[-1] * EDGE_PX + 2 * float(halves.max(initial=default[0])) + _PAD
     home = points[0]  # the first node placed: the topic, as a rule
     done: dict[str, Point] = {}
+    done_points: list[np.ndarray] = []
+    done_halves: list[np.ndarray] = []
     todo = list(new)
     while todo:
         # a node with a neighbour already down goes first, so chains grow outward
@@ -240,12 +252,15 @@ def _greedy(
         ]
         centre = np.mean(np.array(anchors), axis=0) if anchors else home
         rings = _RINGS if anchors else tuple(r + 1.5 for r in _RINGS)
+        near = sorted(tree.query_ball_point(centre, reach + 1.5 * EDGE_PX))
+        near_points = np.vstack([points[near].reshape(-1, 2), *done_points])
+        near_halves = np.vstack([halves[near].reshape(-1, 2), *done_halves])
         half = np.array(sizes.get(pick, default), dtype=np.float64)
-        spot = _free_spot(centre, rings, points, halves, half)
+        spot = _free_spot(centre, rings, near_points, near_halves, half)
         done[pick] = (float(spot[0]), float(spot[1]))
-        points = np.vstack([points, spot])
-        halves = np.vstack([halves, half])
-    return _settle(done, neighbours, placed, sizes, default)
+        done_points.append(spot.reshape(1, 2))
+        done_halves.append(half.reshape(1, 2))
+    return _settle(done, neighbours, placed, sizes, default, tree, reach)
 
 
 def _clearance(
@@ -282,15 +297,20 @@ def _settle(
     placed: dict[str, Point],
     sizes: dict[str, Point],
     default: Point,
+    tree: cKDTree,
+    reach: float,
 ) -> dict[str, Point]:
     """A few rounds of springs and box repulsion that move only the new nodes."""
     movers = list(done)
     index = {n: i for i, n in enumerate(movers)}
-    fixed = np.array(list(placed.values()), dtype=np.float64).reshape(-1, 2)
-    fixed_half = np.array([sizes.get(n, default) for n in placed], dtype=np.float64)
+    pos = np.array([done[n] for n in movers], dtype=np.float64)
+    # the placed nodes that can be reached: near where the new nodes start
+    ids = list(placed)
+    near = sorted({i for found in tree.query_ball_point(pos, reach) for i in found})
+    fixed = np.array([placed[ids[i]] for i in near], dtype=np.float64).reshape(-1, 2)
+    fixed_half = np.array([sizes.get(ids[i], default) for i in near], dtype=np.float64)
     halves = np.array([sizes.get(n, default) for n in movers], dtype=np.float64)
     all_half = np.vstack([fixed_half.reshape(-1, 2), halves])
-    pos = np.array([done[n] for n in movers], dtype=np.float64)
     for round_ in range(_SETTLE_ROUNDS):
         step = EDGE_PX * 0.1 * (1 - round_ / _SETTLE_ROUNDS)
         others = np.vstack([fixed, pos])
