@@ -74,12 +74,20 @@ def main() -> None:
 def new(path: Path, topic: str, by: str | None) -> None:
     """Create a new map file with its topic.
 
+    The map's folder gets a .gitignore with *.lock (added to one that lacks it):
+    lock files belong to one machine.
+
     \b
     Example:
         conceptmap new maps/graphsync.jsonl --topic GraphSync --by vmx
     """
+    from .core.store import ignore_lock_files
+
     m = ConceptMap.create(path, topic, author=by)
     click.echo(f"created {path} (topic: {m.meta['topic']})")
+    ignored = ignore_lock_files(path.parent)
+    if ignored is not None:
+        click.echo(f"wrote {ignored} (*.lock: lock files stay out of git)")
 
 
 @main.command()
@@ -96,17 +104,39 @@ def new(path: Path, topic: str, by: str | None) -> None:
 def add(path: Path, lines: tuple[str, ...], file: Any, by: str | None) -> None:
     """Add quick-entry lines to a map (all of them, or none if one is wrong).
 
+    A new label close to an existing one is added, with a warning on stderr.
+
     \b
     Example:
         conceptmap add maps/x.jsonl "obstacle: Two tabs write the same repo" \\
             "proposal: One lock per datastore -addresses-> Two tabs write the same repo"
         conceptmap add maps/x.jsonl -f notes.cm --by alice
+        conceptmap add maps/x.jsonl "rename: Two tabs write the same repo => Two writers"
     """
     if bool(lines) == bool(file):
         raise click.UsageError("give quick-entry LINES or -f FILE (one of the two)")
     text, source = (file.read(), file.name) if file else ("\n".join(lines), None)
     m = ConceptMap.load(path, author=by)
-    click.echo(str(m.apply(text, source=source)))
+    change = m.apply(text, source=source)
+    click.echo(change.summary())
+    for warning in change.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command()
+@click.argument("path", type=MAP)
+@by_option
+def undo(path: Path, by: str | None) -> None:
+    """Undo your last change to a map (the one --by made last and did not undo yet).
+
+    The undo is appended as new operations; run it again to undo the change
+    before. A change someone else has built on since is not undone (exit 1).
+
+    \b
+    Example:
+        conceptmap undo maps/x.jsonl --by alice
+    """
+    click.echo(str(ConceptMap.load(path, author=by).undo()))
 
 
 @main.command()

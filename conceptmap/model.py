@@ -77,6 +77,9 @@ class ConceptMap(KindShortcuts):
         ``topic`` is used only for a new map or one that has no topic yet.
         """
         store = LogStore(path)
+        if store.exists() and not store.is_map():
+            # not a map (a notebook given by mistake): say why, leaving no lock file beside it
+            LogStore(path).read_chunk()
         with store.locked():
             if not store.exists():
                 return cls._create_locked(store, topic, author, {})
@@ -97,6 +100,8 @@ class ConceptMap(KindShortcuts):
     ) -> ConceptMap:
         """Create a new map file; an existing map is an error and stays as it was."""
         store = LogStore(path)
+        if store.exists():  # checked again under the lock; this leaves no lock file behind
+            raise MapFileError(store.name, "exists already")
         with store.locked():
             if store.exists():
                 raise MapFileError(store.name, "exists already")
@@ -246,7 +251,7 @@ class ConceptMap(KindShortcuts):
             self._sync_locked()
             plan = Plan(self._state, self.author, now())
             result = build(plan)
-            change = Change(plan.ops, plan.created, plan.implicit)
+            change = Change(plan.ops, plan.created, plan.implicit, warnings=plan.warnings)
             if plan.ops:
                 self._commit(plan.ops)
                 change.labels = {n: self._state.graph.nodes[n]["label"] for n in plan.created}
@@ -314,6 +319,39 @@ class ConceptMap(KindShortcuts):
     def set_meta(self, key: str, value: Any) -> Change:
         """Set map-level metadata (``participants``, ``date``, ``source``, ...)."""
         return self._change(lambda p: p.set_meta(key, value))[0]
+
+    def undo(self) -> Change:
+        """Undo the last change :attr:`author` made that is not undone yet.
+
+        The inverse is appended as new operations (marked ``undoes``), so the
+        history keeps both; undoing again walks further back. A change someone else
+        has built on since (linked to a node it added, ...) is not undone: that is a
+        :class:`ConceptMapError` saying who changed what, and nothing is written.
+
+        >>> m = ConceptMap("GraphSync", author="vmx")
+        >>> print(m.apply("concept: Selectors"))
+        1 node added
+        >>> print(m.undo())  # doctest: +ELLIPSIS
+        undid the change of ...: 1 node removed
+        """
+        from .core.undo import undo_ops
+
+        with self._lock():
+            self._sync_locked()
+            ops, undone = undo_ops(self._state.history, self.author, now(), self._drawn_after)
+            try:
+                self._commit(ops)
+            except ConceptMapError as exc:
+                raise ConceptMapError(f"cannot undo the change of {undone}: {exc}") from None
+            return Change(ops, undid=undone)
+
+    def _drawn_after(self, count: int) -> dict[str, tuple[float, float]]:
+        """Where the nodes were drawn after the first ``count`` operations of the history."""
+        from .drawing.placement import Placer
+
+        placer = Placer()
+        placer.feed(self._state.history[:count])
+        return placer.positions()
 
     # -- reviewing and exporting ------------------------------------------------------
     def check(self) -> list[Finding]:

@@ -202,6 +202,38 @@ def test_change_reports_what_it_did(m: cm.ConceptMap) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("make", "summary"),
+    [
+        (lambda m: m.apply("concept: A"), "1 node added"),
+        (lambda m: m.apply("concept: A\nconcept: B"), "2 nodes added"),
+        (lambda m: m.apply("A"), "1 node added"),  # no link made it: not "implicit"
+        (
+            lambda m: m.apply("concept: A -> B"),
+            "2 nodes added, 1 link added; created as concepts because a link named them: 'B'",
+        ),
+        (
+            lambda m: m.apply("A -> B\nA -blocks-> B"),
+            "2 nodes added, 2 links added; created as concepts because a link named them: 'A', 'B'",
+        ),
+        (lambda m: m.remove("Kademlia"), "1 node removed"),
+        (lambda m: m.unlink("Kademlia", "part_of", "DHT"), "1 link removed"),
+        (lambda m: m.rename("Kademlia", "K"), "1 node updated"),
+        (lambda m: m.set_meta("date", "2019-07-15"), "1 metadata set"),
+        (lambda m: m.place({"Kademlia": (1, 2)}), "1 node pinned"),
+        (lambda m: m.place({"Kademlia": (1, 2), "DHT": (3, 4)}), "2 nodes pinned"),
+        (
+            lambda m: m.apply("concept: Kademlia"),
+            "nothing changed: the map already says all of this",
+        ),
+    ],
+)
+def test_a_change_prints_as_its_summary(m: cm.ConceptMap, make: Any, summary: str) -> None:
+    m.apply("concept: Kademlia -part_of-> DHT")
+    change = make(m)
+    assert str(change) == repr(change) == change.summary() == summary
+
+
 def test_from_graph_leaves_the_input_untouched() -> None:
     g: nx.MultiDiGraph[int] = nx.MultiDiGraph(topic="ignored", date="2019-07-15")
     g.add_node(1, label="GraphSync", kind="topic")

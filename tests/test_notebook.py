@@ -79,7 +79,49 @@ def test_magic_applies_cells_idempotently_and_shows_the_map(tmp_path: Path) -> N
     (error,) = outputs[5]
     assert error["name"] == "stderr"
     assert error["text"].startswith(
-        "UsageError: cell, line 1 ('obstcle: typo'): unknown kind 'obstcle'; "
+        "UsageError: cell, line 2 ('obstcle: typo'): unknown kind 'obstcle'; "
         "did you mean 'obstacle'?"
     )
     assert "Traceback" not in error["text"]
+
+
+def test_magic_errors_name_the_editors_line_and_empty_cells_say_what_to_write(
+    tmp_path: Path,
+) -> None:
+    outputs = run_notebook(
+        [
+            "%load_ext conceptmap",
+            "import conceptmap as cm\nm = cm.ConceptMap('Private DHT', author='ann')",
+            "%%conceptmap m\nconcept: fine\n\nobstcle: typo",
+            "\n\n%%conceptmap m\nproposal: P\nconcept: P",
+            "%%conceptmap",
+            "%%conceptmap maps/x.jsonl",
+            "%%conceptmap maps/x.jsonl\n   \n",
+            "%%conceptmap m\n\nobstacle: Peers leak lookups",
+            "len(m)",
+        ],
+        tmp_path,
+    )
+    errors = [outputs[i] for i in range(2, 7)]
+    for cell in errors:
+        (error,) = cell
+        assert error["name"] == "stderr"
+        assert error["text"].startswith("UsageError: ")
+        assert error["text"].count("\n") == 1  # one line, no traceback
+    texts = [cell[0]["text"].removeprefix("UsageError: ").strip() for cell in errors]
+    assert texts[0].startswith("cell, line 4 ('obstcle: typo'): unknown kind 'obstcle'")
+    assert texts[1] == (
+        "cell, line 5 ('concept: P'): 'P' is declared a concept here but a proposal on line 4"
+    )
+    assert texts[2].startswith("%%conceptmap: the cell is empty; name the map on its first line")
+    assert (
+        texts[3]
+        == texts[4]
+        == (
+            "%%conceptmap maps/x.jsonl: nothing to add; write one fact per line under the "
+            "%%conceptmap line, e.g. obstacle: Two tabs write the same repo"
+        )
+    )
+    assert not (tmp_path / "maps").exists()  # an empty cell opens no map
+    assert outputs[7][0]["text"] == "1 node added\n"
+    assert outputs[8][0]["data"]["text/plain"] == "2"

@@ -3,6 +3,7 @@ and no input, however odd, raises anything but a ConceptMapError."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 import warnings
@@ -116,6 +117,68 @@ def test_applying_text_twice_equals_applying_it_once(text_lines: list[str]) -> N
     assert again.ops == []
     assert m.to_node_link() == once
     assert len(m.history) == history
+
+
+edits = st.one_of(
+    st.builds("remove: {}".format, labels),
+    st.builds(
+        lambda a, rel, phrase, b: f"remove: {a} -{json.dumps(phrase) if phrase else rel}-> {b}",
+        labels,
+        relations,
+        phrases,
+        labels,
+    ),
+    st.builds("rename: {} => {}".format, labels, labels),
+)
+
+
+@SETTINGS
+@given(st.lists(lines, max_size=12), st.lists(edits | lines, min_size=1, max_size=6))
+def test_editing_text_applies_twice_as_once(seed: list[str], text_lines: list[str]) -> None:
+    m = cm.ConceptMap("Topic", author="alice")
+    with contextlib.suppress(cm.ParseError):
+        m.apply("\n".join(seed))
+    text = "\n".join(text_lines)
+    before = m.to_node_link()
+    try:
+        m.apply(text)
+    except cm.ParseError:
+        assert m.to_node_link() == before  # all or nothing
+        return
+    once, history = m.to_node_link(), len(m.history)
+    again = m.apply(text)
+    assert again.ops == []
+    assert m.to_node_link() == once
+    assert len(m.history) == history
+
+
+def same_map(m: cm.ConceptMap) -> tuple[Any, ...]:
+    """Nodes, links and metadata, whatever order they were (re-)added in.
+
+    Participants are left out: whoever undoes a change took part.
+    """
+    data = m.to_node_link()
+    meta = {k: v for k, v in data["graph"].items() if k != "participants"}
+    return (
+        sorted(data["nodes"], key=lambda n: n["id"]),
+        sorted(data["edges"], key=lambda e: (e["source"], e["target"], e["key"])),
+        meta,
+    )
+
+
+@SETTINGS
+@given(st.lists(operations, max_size=20), operations)
+def test_a_change_then_undo_gives_back_the_same_map(ops: list[Any], last: Any) -> None:
+    m = cm.ConceptMap("Topic", author="alice")
+    for op in ops:
+        perform(m, op)
+    before, history = same_map(m), len(m.history)
+    perform(m, last)
+    if len(m.history) == history:
+        return  # refused or already so: nothing to undo of it
+    undo = m.undo()
+    assert undo.undid == m.history[history]["at"]
+    assert same_map(m) == before
 
 
 @SETTINGS

@@ -151,6 +151,21 @@ def test_a_later_declaration_gives_a_linked_label_its_kind() -> None:
     assert change.implicit == []
 
 
+def test_a_line_with_only_a_label_is_not_made_by_a_link() -> None:
+    m = cm.ConceptMap(author="a")
+    change = m.apply("Browser\nA -> B")
+    assert change.created == ["browser", "a", "b"]
+    assert change.implicit == ["a", "b"]
+    assert str(change) == (
+        "3 nodes added, 1 link added; created as concepts because a link named them: 'A', 'B'"
+    )
+
+
+def test_editing_lines_parse_next_to_the_others() -> None:
+    statements = parse("concept: A\nremove: B\nrename: C => D\nremove: E -> F\nG -> H")
+    assert [s.edit for s in statements] == [None, "remove", "rename", "remove", None]
+
+
 def test_declaring_again_rekinds_and_keeps_notes() -> None:
     m = cm.ConceptMap(author="a")
     m.apply("obstacle: Stale locks\n  A crashed tab keeps its lock.")

@@ -133,3 +133,63 @@ def test_sessions_with_the_same_slug_get_distinct_files(tmp_path: Path) -> None:
     second = cm.ConceptMap.load(tmp_path / "maps" / "private-dht-2.jsonl")
     assert second.meta["proposer"] == ["@c"]
     assert second.node(second.meta["topic"])["notes"] == "second"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (None, "# conceptmap: a map's lock file (<map>.jsonl.lock) belongs to the machine"),
+        ("*.lock\n", "*.lock\n"),  # a user's file that has the line: left as it is
+        ("*.html\n# mine\n", "*.html\n# mine\n# conceptmap: "),  # appended to, nothing lost
+    ],
+)
+def test_sessions_keeps_lock_files_out_of_git(
+    tmp_path: Path, before: str | None, after: str
+) -> None:
+    maps = tmp_path / "maps"
+    ignore = maps / ".gitignore"
+    if before is not None:
+        maps.mkdir()
+        ignore.write_text(before, encoding="utf-8")
+    result = run("sessions", AGENDA, "-o", tmp_path / "nb", "--maps", maps, "--by", "org")
+    assert result.exit_code == 0, result.output
+    text = ignore.read_text(encoding="utf-8")
+    assert text.startswith(after)
+    assert [line for line in text.splitlines() if line.strip() == "*.lock"] == ["*.lock"]
+    assert (f"wrote {ignore}" in result.stdout) is (before != text)
+    assert not (tmp_path / "nb" / ".gitignore").exists()
+    # every map's lock file is ignored, and the maps are real ones
+    assert all(cm.ConceptMap.load(p).meta["topic"] for p in maps.glob("*.jsonl"))
+    again = run("sessions", AGENDA, "-o", tmp_path / "nb", "--maps", maps)
+    assert again.exit_code == 0
+    assert ignore.read_text(encoding="utf-8") == text
+    assert f"wrote {ignore}" not in again.stdout
+
+
+def test_the_facts_cell_names_each_participant_once(tmp_path: Path) -> None:
+    from conceptmap.jupyter.agenda import Session
+    from conceptmap.jupyter.notebooks import write_sessions
+
+    # a session page may name a lead by name and the same person by handle
+    session = Session(
+        "Private DHT", ["@a"], ["@lidel", "@B", "lidel"], "", "", "page.md, line 3", [], "dht"
+    )
+    done = write_sessions([session], tmp_path / "nb", tmp_path / "maps", author="org")
+    assert done.failed == []
+    facts = nbformat.read(tmp_path / "nb" / "dht.ipynb", as_version=4).cells[0].source
+    assert "- **Participants:** @lidel, @B\n" in facts
+    m = cm.ConceptMap.load(tmp_path / "maps" / "dht.jsonl")
+    assert m.meta["participants"] == ["@lidel", "@B", "lidel", "org"]  # as recorded
+    assert m.summary()["participants"] == ["@lidel", "@B", "org"]  # as shown
+
+
+def test_a_gitignore_that_cannot_be_read_stops_sessions_before_any_is_written(
+    tmp_path: Path,
+) -> None:
+    maps = tmp_path / "maps"
+    (maps / ".gitignore").mkdir(parents=True)
+    result = run("sessions", AGENDA, "-o", tmp_path / "nb", "--maps", maps)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {maps / '.gitignore'}: cannot be read: Is a directory\n"
+    assert sorted(p.name for p in maps.iterdir()) == [".gitignore"]
+    assert list((tmp_path / "nb").iterdir()) == []

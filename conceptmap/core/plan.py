@@ -22,11 +22,13 @@ from .schema import (
     clean_notes,
     clean_phrase,
     label_key,
+    link_text,
     normalize_kind,
     normalize_relation,
     slugify,
     unique_slug,
 )
+from .similar import index_of
 from .state import MapState, Op, edge_key, is_point
 
 
@@ -47,34 +49,54 @@ _WORDS = {
     "add_edge": ("link added", "links added"),
     "remove_edge": ("link removed", "links removed"),
     "set_meta": ("metadata set", "metadata set"),
+    "place": ("node pinned", "nodes pinned"),
 }
 
 
-@dataclass
+@dataclass(repr=False)
 class Change:
     """What one call changed: the operations written and the nodes it created.
 
-    ``implicit`` lists the nodes created as concepts because a link named them.
+    ``implicit`` lists the nodes created as concepts because a link named them;
+    ``warnings`` says which new labels look like labels the map has already;
+    ``undid`` is the time of the change an undo reverted. ``str(change)`` (and its
+    ``repr``, which a notebook shows) is the summary, with the warnings under it.
+
+    >>> Change([{"op": "add_node"}, {"op": "add_edge"}, {"op": "add_edge"}])
+    1 node added, 2 links added
     """
 
     ops: list[Op] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     implicit: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    undid: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.ops)
 
-    def __str__(self) -> str:
+    def summary(self) -> str:
+        """One line: how many nodes and links were added, removed, ... (no warnings)."""
         if not self.ops:
             return "nothing changed: the map already says all of this"
-        counts = Counter(op["op"] for op in self.ops)
-        parts = [f"{n} {_WORDS[name][n != 1]}" for name, n in counts.items()]
+        counts: Counter[str] = Counter()
+        for op in self.ops:
+            positions = op.get("positions")
+            counts[op["op"]] += len(positions) if isinstance(positions, dict) else 1
+        parts = [f"{n} {_WORDS[name][n != 1]}" for name, n in counts.items() if name in _WORDS]
         text = ", ".join(parts)
+        if self.undid is not None:
+            text = f"undid the change of {self.undid}: {text}"
         if self.implicit:
             names = ", ".join(repr(self.labels.get(i, i)) for i in self.implicit)
             text += f"; created as concepts because a link named them: {names}"
         return text
+
+    def __str__(self) -> str:
+        return "\n".join([self.summary(), *(f"warning: {w}" for w in self.warnings)])
+
+    __repr__ = __str__
 
 
 def parse_relation(relation: str, phrase: str = "") -> tuple[str, str]:
@@ -123,9 +145,15 @@ class Plan:
     ops: list[Op] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     implicit: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     _pending: dict[str, Op] = field(default_factory=dict)  # label key -> add_node op
     _pending_ids: set[str] = field(default_factory=set)
     _pending_edges: set[tuple[str, str, str]] = field(default_factory=set)
+    # label keys whose node this plan removes (None) or renames (the id)
+    _relabelled: dict[str, str | None] = field(default_factory=dict)
+    _removed: set[str] = field(default_factory=set)
+    _removed_edges: set[tuple[str, str, str]] = field(default_factory=set)
+    _renamed: dict[str, str] = field(default_factory=dict)  # node id -> its new label
 
     def _op(self, name: str, **fields: Any) -> Op:
         op: Op = {"op": name, **fields, "by": self.author, "at": self.at}
@@ -138,7 +166,15 @@ class Plan:
         pending = self._pending.get(key)
         if pending is not None:
             return str(pending["id"])
+        return self._existing(key)
+
+    def _existing(self, key: str) -> str | None:
+        if key in self._relabelled:
+            return self._relabelled[key]
         return self.state.index.get(key)
+
+    def _is_node(self, ident: str) -> bool:
+        return ident in self.state.graph and ident not in self._removed
 
     def _topic(self) -> str | None:
         for op in self._pending.values():
@@ -167,7 +203,7 @@ class Plan:
             self._check_topic(op["id"], op["label"], op["kind"], kind)
             op.update(wanted)
             return str(op["id"])
-        node = self.state.index.get(key)
+        node = self._existing(key)
         if node is None:
             self._check_topic(None, label, None, kind)
             node = self._new_id(label)
@@ -184,11 +220,31 @@ class Plan:
         if not isinstance(label, str):
             raise NodeNotFoundError(f"a node is named by its label, not {label!r}")
         node = self.find(label)
-        if node is None and label in self.state.graph:
+        if node is None and self._is_node(label):
             node = label
         if node is None:
             raise NodeNotFoundError(f"no node is labelled {label!r}")
         return node
+
+    def named(self, label: str) -> str | None:
+        """The node ``label`` (or an id) names; None if it named one once but no longer.
+
+        That is a re-run of a cell that removed or renamed it. A label that never
+        named a node is an error, which suggests the closest label.
+        """
+        node = self.find(label)
+        if node is not None:
+            return node
+        index = index_of(self.state)
+        if label_key(label) in index.ever:
+            return None
+        if self._is_node(label):
+            return label
+        if label in index.ever_ids:
+            return None
+        raise NodeNotFoundError(
+            f"no node is labelled {label!r}{index.suggestion(label, self._removed)}"
+        )
 
     def update(self, node: str, fields: dict[str, Any]) -> None:
         """Change an existing node's label, kind, notes, tags or url."""
@@ -211,6 +267,11 @@ class Plan:
             wanted["kind"] = normalize_kind(wanted["kind"])
         wanted.update(clean_fields(**{k: wanted.pop(k, None) for k in NODE_FIELDS[2:]}))
         self._update(node, {k: v for k, v in wanted.items() if v is not None})
+        old = self._label(node)
+        if wanted.get("label", old) != old:  # later requests see the new label, not the old
+            self._relabelled[label_key(old)] = None
+            self._relabelled[label_key(wanted["label"])] = node
+            self._renamed[node] = wanted["label"]
 
     def _update(self, node: str, wanted: dict[str, Any]) -> None:
         attrs = self.state.graph.nodes[node]
@@ -240,9 +301,13 @@ class Plan:
 
     def remove(self, node: str) -> None:
         """Remove a node (and so its links); the topic cannot go."""
+        if node in self._removed:
+            return
         if node == self._topic():
             raise TopicError(f"{self._label(node)!r} is the map's topic; rename it instead")
         self._op("remove_node", id=node)
+        self._removed.add(node)
+        self._relabelled[label_key(self._renamed.get(node) or self._label(node))] = None
 
     def unlink(self, source: str, relation: str, target: str, phrase: str = "") -> None:
         """Remove the link between two labels (or ids)."""
@@ -251,6 +316,46 @@ class Plan:
         if not self.state.graph.has_edge(u, v, key):
             raise NodeNotFoundError(f"there is no link {source!r} -{key}-> {target!r}")
         self._op("remove_edge", source=u, target=v, key=key)
+
+    def disconnect(self, u: str, relation: str, v: str, phrase: str = "") -> None:
+        """Remove the link ``u -relation-> v`` (ids); nothing if it was there once but is gone.
+
+        A link that was never there is an error that names the links there are.
+        """
+        key = edge_key(relation, phrase)
+        if (u, v, key) in self._removed_edges:
+            return
+        if self.state.graph.has_edge(u, v, key):
+            self._op("remove_edge", source=u, target=v, key=key)
+            self._removed_edges.add((u, v, key))
+            return
+        for op in reversed(self.state.history):  # a re-run: the link is gone already
+            if (
+                op["op"] == "add_edge"
+                and (op["source"], op["target"]) == (u, v)
+                and edge_key(op["relation"], op.get("phrase") or "") == key
+            ):
+                return
+        there: dict[Any, dict[str, Any]] = self.state.graph.get_edge_data(u, v, default={})
+        named = sorted(link_text(a) for a in there.values())
+        hint = f" (they are linked by: {', '.join(named)})" if named else ""
+        arrow = f'"{phrase}"' if phrase else relation
+        raise NodeNotFoundError(
+            f"there is no link {self._label(u)!r} -{arrow}-> {self._label(v)!r}{hint}"
+        )
+
+    def warn_near(self) -> None:
+        """Add a warning for each label this plan brings in that is close to an existing one."""
+        index = index_of(self.state)
+        skip = self._removed | self._renamed.keys()
+        new = [str(op["label"]) for op in self._pending.values()]
+        for renamed, label in self._renamed.items():  # not a change of case: a new label
+            if label_key(label) != label_key(index.labels.get(renamed, "")):
+                new.append(label)
+        for label in new:
+            node = index.near(label, exclude=skip)
+            if node is not None:
+                self.warnings.append(f"{label!r} is new; did you mean {index.labels[node]!r}?")
 
     def place(self, positions: Mapping[str, Any]) -> None:
         """Pin nodes (named by label or id) at ``(x, y)``, in the page's pixels."""
@@ -277,15 +382,19 @@ class Plan:
         if self.state.meta.get(key) != value:
             self._op("set_meta", key=key, value=value)
 
-    def resolve(self, label: str) -> str:
-        """The node a label (or id) names; a new ``concept`` if it names none yet."""
+    def resolve(self, label: str, *, linked: bool = True) -> str:
+        """The node a label (or id) names; a new ``concept`` if it names none yet.
+
+        Such a concept is ``implicit`` (the result names it) when a link made it.
+        """
         node = self.find(clean_label(label))
-        if node is None and label in self.state.graph:
+        if node is None and self._is_node(label):
             node = label
         if node is not None:
             return node
         node = self.declare(label, "concept")
-        self.implicit.append(node)
+        if linked:
+            self.implicit.append(node)
         return node
 
     def link(

@@ -10,11 +10,21 @@ One fact per line::
     Web Locks API -"is implemented by"-> Browser
     Web Locks API -> IndexedDB
 
+    remove: Web Locks API -> IndexedDB
+    rename: Web Locks API => Web Locks
+
 ``kind: label`` declares (or re-kinds) a node; ``A -relation-> B`` links two
 nodes and either side may be a declaration; a quoted relation is a free
 linking phrase; a bare ``A -> B`` is ``relates_to``; a label that names no node
-yet becomes a ``concept``. :func:`parse` checks the text without a map;
-:func:`plan_statements` turns it into operations against one.
+yet becomes a ``concept``. ``remove: LABEL`` removes a node and its links,
+``remove: A -relation-> B`` one link, ``rename: OLD => NEW`` relabels a node.
+:func:`parse` checks the text without a map; :func:`plan_statements` turns it
+into operations against one.
+
+Every text applies whole or not at all, and applying it again changes nothing:
+so removing or renaming what is gone already is no error when the label named a
+node once (the cell ran before), and a cell may not use a label it removes, or
+the old label of a node it renames, on another line (a re-run would bring it back).
 """
 
 from __future__ import annotations
@@ -37,10 +47,13 @@ from .schema import (
     normalize_relation,
     suggest,
 )
+from .state import edge_key
 
 # "-relation->", '-"phrase"->' or "->", with white space (or the line start) before it
 ARROW = re.compile(r'(?<!\S)-(?:(?:"(?P<phrase>[^"]*)"|(?P<rel>[A-Za-z][\w-]*?))-)?>')
 DECLARATION = re.compile(r"^(?P<kind>[A-Za-z_]+)\s*:(?P<space>\s*)(?P<label>.*)$")
+EDIT = re.compile(r"^(?P<verb>remove|rename)\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+EDITS = ("remove", "rename")
 
 
 @dataclass
@@ -62,9 +75,13 @@ class Statement:
     phrase: str = ""
     target: NodeRef | None = None
     notes: list[str] = field(default_factory=list)
+    #: "remove" (the source node, or the link) or "rename" (source to target); None
+    edit: str | None = None
 
     def declared(self) -> NodeRef | None:
         """The node the notes under this line belong to."""
+        if self.edit is not None:
+            return None
         for ref in (self.source, self.target):
             if ref is not None and ref.kind is not None:
                 return ref
@@ -81,7 +98,7 @@ def _node_ref(text: str) -> NodeRef:
                 raise ConceptMapError(f"{match['kind']}: needs a label after the colon")
             return NodeRef(clean_label(label), normalize_kind(word))
         if match["space"]:
-            names = [*KINDS, *KIND_ALIASES]
+            names = [*KINDS, *KIND_ALIASES, *EDITS]
             raise ConceptMapError(
                 f"unknown kind {match['kind']!r}{suggest(word, names)} "
                 f"(valid kinds: {', '.join(KINDS)})"
@@ -89,7 +106,8 @@ def _node_ref(text: str) -> NodeRef:
     return NodeRef(clean_label(text), None)
 
 
-def _statement(number: int, text: str) -> Statement:
+def _link(text: str) -> tuple[str, str, str, str] | None:
+    """``(left, relation, phrase, right)`` of a link, or None if ``text`` is no link."""
     arrows = list(ARROW.finditer(text))
     if len(arrows) > 1:
         raise ConceptMapError("a line holds one link; put each link on its own line")
@@ -99,16 +117,47 @@ def _statement(number: int, text: str) -> Statement:
                 "'->' is not a link here: write 'A -relation-> B' with a space before the "
                 "first '-', and put a phrase with spaces in quotes: A -\"is stored in\"-> B"
             )
-        return Statement(number, text, _node_ref(text))
+        return None
     arrow = arrows[0]
     left, right = text[: arrow.start()], text[arrow.end() :]
     if not left.strip() or not right.strip():
         raise ConceptMapError("a link needs a node on both sides of the arrow")
     if arrow["phrase"] is not None:
-        relation, phrase = DEFAULT_RELATION, clean_phrase(arrow["phrase"])
-    else:
-        relation, phrase = normalize_relation(arrow["rel"] or DEFAULT_RELATION), ""
+        return left, DEFAULT_RELATION, clean_phrase(arrow["phrase"]), right
+    return left, normalize_relation(arrow["rel"] or DEFAULT_RELATION), "", right
+
+
+def _statement(number: int, text: str) -> Statement:
+    edit = EDIT.match(text)
+    if edit:
+        return _edit(number, text, edit["verb"].lower(), edit["rest"])
+    link = _link(text)
+    if link is None:
+        return Statement(number, text, _node_ref(text))
+    left, relation, phrase, right = link
     return Statement(number, text, _node_ref(left), relation, phrase, _node_ref(right))
+
+
+def _named(text: str) -> NodeRef:
+    """A label on an editing line; a kind before it (``concept: X``) is allowed and ignored."""
+    return NodeRef(_node_ref(text).label, None)
+
+
+def _edit(number: int, text: str, verb: str, rest: str) -> Statement:
+    if not rest.strip():
+        raise ConceptMapError(f"{verb}: needs a label after the colon")
+    if verb == "rename":
+        if rest.count("=>") != 1:
+            raise ConceptMapError("write 'rename: OLD => NEW', with one '=>'")
+        old, new = rest.split("=>")
+        if not old.strip() or not new.strip():
+            raise ConceptMapError("a rename needs a label on both sides of '=>'")
+        return Statement(number, text, _named(old), target=_named(new), edit=verb)
+    link = _link(rest)
+    if link is None:
+        return Statement(number, text, _named(rest), edit=verb)
+    left, relation, phrase, right = link
+    return Statement(number, text, _named(left), relation, phrase, _named(right), edit=verb)
 
 
 def parse(text: str, *, source: str | None = None) -> list[Statement]:
@@ -150,6 +199,7 @@ def parse(text: str, *, source: str | None = None) -> list[Statement]:
         statements.append(statement)
         notes_owner = statement if statement.declared() is not None else None
     errors.extend(_conflicts(statements))
+    errors.extend(_edit_conflicts(statements))
     if errors:
         raise ParseError(sorted(errors, key=lambda e: e.line), source)
     return statements
@@ -191,6 +241,61 @@ def _conflicts(statements: list[Statement]) -> list[LineError]:
     return errors
 
 
+def _edit_conflicts(statements: list[Statement]) -> list[LineError]:
+    """Lines that use a label another line removes or renames away, or re-add a removed link.
+
+    Applied once, such a text would work; applied again, it would bring the label
+    back as a new node, or add and remove the link again.
+    """
+    gone: dict[str, tuple[int, str]] = {}
+    unlinked: dict[tuple[str, str, str], int] = {}
+    for st in statements:
+        key = label_key(st.source.label)
+        if st.edit == "rename" and st.target is not None:
+            new = st.target.label
+            gone.setdefault(
+                key, (st.line, f"renamed to {new!r} on line {st.line}; call it {new!r}")
+            )
+        elif st.edit == "remove" and st.target is None:
+            gone.setdefault(key, (st.line, f"removed on line {st.line}; a text cannot also use it"))
+        elif st.edit == "remove" and st.target is not None and st.relation is not None:
+            unlinked.setdefault(_link_key(st), st.line)
+    errors = []
+    for st in statements:
+        for ref in (st.source, st.target):
+            seen = gone.get(label_key(ref.label)) if ref is not None else None
+            if ref is not None and seen is not None and seen[0] != st.line:
+                errors.append(LineError(st.line, st.text, f"{ref.label!r} is {seen[1]}"))
+                break
+        else:
+            if st.edit is None and st.target is not None and _link_key(st) in unlinked:
+                removed = unlinked[_link_key(st)]
+                message = f"this link is removed on line {removed}; a text cannot also add it"
+                errors.append(LineError(st.line, st.text, message))
+    return errors
+
+
+def _link_key(st: Statement) -> tuple[str, str, str]:
+    target = st.target.label if st.target is not None else ""
+    key = edge_key(st.relation or DEFAULT_RELATION, st.phrase)
+    return label_key(st.source.label), key, label_key(target)
+
+
+def _plan_edit(plan: Plan, st: Statement) -> None:
+    """Plan a ``remove:`` or ``rename:`` line; what is gone already is left alone."""
+    source = plan.named(st.source.label)
+    if st.edit == "rename" and st.target is not None:
+        if source is not None:
+            plan.update(source, {"label": st.target.label})
+    elif st.target is None:
+        if source is not None:
+            plan.remove(source)
+    else:
+        target = plan.named(st.target.label)
+        if source is not None and target is not None:
+            plan.disconnect(source, st.relation or DEFAULT_RELATION, target, st.phrase)
+
+
 def plan_statements(plan: Plan, statements: list[Statement], source: str | None = None) -> None:
     """Plan the operations that make the map say what ``statements`` say."""
     declared = {
@@ -201,21 +306,26 @@ def plan_statements(plan: Plan, statements: list[Statement], source: str | None 
     }
     errors: list[LineError] = []
 
-    def node(ref: NodeRef, notes: str | None = None) -> str:
+    def node(ref: NodeRef, notes: str | None, linked: bool) -> str:
         decl = ref if ref.kind is not None else declared.get(label_key(ref.label))
         if decl is None or decl.kind is None:
-            return plan.resolve(ref.label)
+            return plan.resolve(ref.label, linked=linked)
         return plan.declare(decl.label, decl.kind, notes=notes)
 
     for st in statements:
         try:
+            if st.edit is not None:
+                _plan_edit(plan, st)
+                continue
             owner = st.declared()
             notes = clean_notes("\n".join(st.notes)) if st.notes else None
-            source_id = node(st.source, notes if owner is st.source else None)
+            linked = st.target is not None and st.relation is not None
+            source_id = node(st.source, notes if owner is st.source else None, linked)
             if st.target is not None and st.relation is not None:
-                target_id = node(st.target, notes if owner is st.target else None)
+                target_id = node(st.target, notes if owner is st.target else None, linked)
                 plan.connect(source_id, st.relation, target_id, st.phrase)
         except ConceptMapError as exc:
             errors.append(LineError(st.line, st.text, str(exc)))
     if errors:
         raise ParseError(errors, source)
+    plan.warn_near()

@@ -355,3 +355,41 @@ def link_text(attrs: Mapping[str, Any]) -> str:
     """
     phrase = attrs.get("phrase") or ""
     return str(phrase) if phrase else relation_words(str(attrs.get("relation", DEFAULT_RELATION)))
+
+
+def person_key(name: str) -> str:
+    """The form two spellings of one person's name share.
+
+    An agenda names people by handle (``@lidel``), a map records who typed a
+    line by name (``lidel``): compared without the leading ``@``, with white
+    space folded and case ignored, they are one person.
+
+    >>> person_key("@Lidel") == person_key(" lidel ")
+    True
+    """
+    text = unicodedata.normalize("NFC", " ".join(_ZERO_WIDTH.sub("", name).split()))
+    return text.removeprefix("@").strip().casefold()
+
+
+def people(names: Iterable[str]) -> list[str]:
+    """Each person in ``names`` once, in the order they first appear.
+
+    A person is spelled as first written, except that a handle (``@lidel``, as
+    an agenda names people) wins over a bare name (``lidel``, as a map records
+    authors) wherever either comes first. A name that is empty without its
+    ``@`` names nobody and is left out. The names are not changed otherwise:
+    what a map records stays in ``m.meta["participants"]``; this is what is shown.
+
+    >>> people(["@diasdavid", "@alanshaw", "organiser", "alanshaw", "Lidel", "@lidel"])
+    ['@diasdavid', '@alanshaw', 'organiser', '@lidel']
+    """
+    shown: dict[str, str] = {}
+    for name in names:
+        key = person_key(name)
+        if key and (key not in shown or (_handle(name) and not _handle(shown[key]))):
+            shown[key] = name
+    return list(shown.values())
+
+
+def _handle(name: str) -> bool:
+    return name.lstrip().startswith("@")

@@ -5,6 +5,14 @@ node ids. Operations are plain dicts, exactly as they are stored in a map file
 (see :mod:`conceptmap.store`); :meth:`MapState.apply` checks one and applies it.
 It is the only code that changes the graph, so the file and the memory always
 agree on what an operation means.
+
+Fields an operation has beyond the ones it needs are ignored (an undo's
+``undoes``, for one), except these, which an undo writes to give back what was
+there before: ``author`` and ``created`` on ``add_node`` and ``add_edge`` (who
+added it first, and when; default ``by`` and ``at``), ``updated`` on
+``update_node`` (default ``at``), ``unset`` on ``update_node`` (a list of
+``tags``, ``url``, ``updated``: fields to drop) and on ``set_meta`` (``true``:
+drop the key; no ``value`` then).
 """
 
 from __future__ import annotations
@@ -157,8 +165,7 @@ class MapState:
         if fields["kind"] == "topic" and self.topic_id is not None:
             raise SkippedOperation(f"the map has a topic already ({self.topic_id!r})")
         fields.setdefault("notes", "")
-        fields["author"] = op["by"]
-        fields["created"] = op["at"]
+        fields["author"], fields["created"] = _attribution(op)
         if isinstance(op.get("updated"), str):
             fields["updated"] = op["updated"]
         self.graph.add_node(node, **fields)
@@ -169,6 +176,7 @@ class MapState:
     def _update_node(self, op: Op) -> None:
         node = self._node_id(op)
         fields = _node_fields(op)
+        unset = _unset(op)
         attrs = self.graph.nodes[node]
         if "label" in fields:
             new_key, old_key = label_key(fields["label"]), label_key(attrs["label"])
@@ -183,7 +191,9 @@ class MapState:
             del self.index[label_key(attrs["label"])]
             self.index[label_key(fields["label"])] = node
         attrs.update(fields)
-        attrs["updated"] = op["at"]
+        attrs["updated"] = op["updated"] if isinstance(op.get("updated"), str) else op["at"]
+        for name in unset:
+            attrs.pop(name, None)
         if attrs["kind"] == "topic":
             self._set_topic(node)
 
@@ -218,8 +228,9 @@ class MapState:
         key = edge_key(relation, phrase)
         if graph.has_edge(source, target, key):
             raise SkippedOperation(f"the edge {source} -{key}-> {target} exists already")
+        author, created = _attribution(op)
         graph.add_edge(
-            source, target, key, relation=relation, phrase=phrase, author=op["by"], created=op["at"]
+            source, target, key, relation=relation, phrase=phrase, author=author, created=created
         )
 
     def _remove_edge(self, op: Op) -> None:
@@ -232,6 +243,11 @@ class MapState:
         key = _str(op, "key")
         if key == "topic":
             raise BadOperation("the topic is set by the topic node, not by set_meta")
+        if op.get("unset") is True:
+            if key == "participants":
+                raise BadOperation("the participants cannot be unset")
+            self.meta.pop(key, None)
+            return
         if "value" not in op:
             raise BadOperation("set_meta needs a value")
         value = op["value"]
@@ -261,6 +277,25 @@ class MapState:
     def _set_topic(self, node: str | None) -> None:
         self.topic_id = node
         self.meta["topic"] = self.graph.nodes[node]["label"] if node is not None else None
+
+
+def _attribution(op: Op) -> tuple[str, str]:
+    """Who added a node or link and when: ``author``/``created`` if given, else ``by``/``at``."""
+    author, created = op.get("author", op["by"]), op.get("created", op["at"])
+    if not isinstance(author, str) or not isinstance(created, str):
+        raise BadOperation(f"{op['op']} needs text 'author' and 'created' where it has them")
+    return author, created
+
+
+_UNSETTABLE = ("tags", "url", "updated")
+
+
+def _unset(op: Op) -> list[str]:
+    """The fields an ``update_node`` drops (checked before anything changes)."""
+    unset = op.get("unset", [])
+    if not isinstance(unset, list) or not all(name in _UNSETTABLE for name in unset):
+        raise BadOperation(f"update_node 'unset' lists fields of {_UNSETTABLE}, got {unset!r:.60}")
+    return list(unset)
 
 
 def is_point(value: Any) -> bool:

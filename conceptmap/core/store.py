@@ -30,12 +30,27 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ..errors import FormatVersionError, InvalidValueError, LockFileError, MapFileError
+from ..errors import (
+    FileError,
+    FormatVersionError,
+    InvalidValueError,
+    LockFileError,
+    MapFileError,
+)
 from .files import atomic_write
 
 FORMAT = "conceptmap"
 VERSION = 1
 LOCK_TIMEOUT = 30.0
+# far more than a header line takes (a topic is at most 300 characters)
+_HEAD_BYTES = 64 * 1024
+#: the line of a ``.gitignore`` that keeps maps' lock files out of git
+IGNORE_LOCKS = "*.lock"
+_IGNORE_BLOCK = (
+    "# conceptmap: a map's lock file (<map>.jsonl.lock) belongs to the machine that\n"
+    "# made it; never commit one\n"
+    f"{IGNORE_LOCKS}\n"
+)
 
 
 _DECODER = json.JSONDecoder()
@@ -146,12 +161,42 @@ class LogStore:
 
     @contextmanager
     def reading(self) -> Iterator[None]:
-        """The lock for a read; a map in a folder we cannot write is read without it."""
+        """The lock for a read; a map in a folder we cannot write is read without it.
+
+        A file that is not a map (missing, a folder, a notebook given by mistake)
+        is read without the lock too: the read fails and says why, and no
+        ``<file>.lock`` is left beside a file that conceptmap never wrote.
+        """
+        if not self.is_map():
+            yield
+            return
         try:
             with self.locked():
                 yield
         except LockFileError:
             yield
+
+    def is_map(self) -> bool:
+        """True if the file's first line is a map's header (read without the lock).
+
+        Safe unlocked: a map file only ever appears whole, by a rename, and its
+        header line never changes; a file that is not a map yet (missing, empty)
+        is read without the lock, so only such a read could meet a torn append,
+        which is reported and read whole next time.
+        """
+        try:
+            with open(self.path, "rb") as f:
+                head = f.read(_HEAD_BYTES)
+        except OSError:  # missing, a folder, unreadable: the read will say which
+            return False
+        end = head.find(b"\n")
+        if end < 0:
+            return False
+        try:
+            obj = json.loads(head[:end])
+        except (ValueError, RecursionError):
+            return False
+        return isinstance(obj, dict) and obj.get("format") == FORMAT
 
     def _stat(self) -> os.stat_result:
         try:
@@ -334,3 +379,37 @@ class LogStore:
         self._stamp = self._stamp_of(st)
         self._torn_reported = None
         self._head = head
+
+
+def ignore_lock_files(folder: str | os.PathLike[str]) -> Path | None:
+    """See that ``folder/.gitignore`` ignores lock files; the file, if it was written.
+
+    A lock file is ``<map>.jsonl.lock`` beside each map. It only means something
+    on the machine that holds it, and committed it would sit in every clone, so
+    ``*.lock`` belongs in the ignore file of a maps folder. A ``.gitignore``
+    without that line gets it appended (nothing else in it changes); one that has
+    it, or that is a symbolic link (shared with other folders), is left alone.
+
+    >>> ignore_lock_files("maps")  # doctest: +SKIP
+    PosixPath('maps/.gitignore')
+    >>> ignore_lock_files("maps") is None  # the line is there now  # doctest: +SKIP
+    True
+    """
+    path = Path(folder) / ".gitignore"
+    if path.is_symlink():
+        return None
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    except OSError as exc:
+        raise FileError(path, f"cannot be read: {exc.strerror}") from None
+    if IGNORE_LOCKS.encode() in (line.strip() for line in data.splitlines()):
+        return None
+    if data and not data.endswith(b"\n"):
+        data += b"\n"
+    try:
+        atomic_write(path, data + _IGNORE_BLOCK.encode())
+    except MapFileError as exc:  # it is no map file: say it as a file
+        raise FileError(path, exc.reason) from None
+    return path

@@ -7,8 +7,9 @@
     proposal: One lock per datastore -addresses-> Two tabs write the same repo
 
 The cell is quick-entry text applied to the map (all or nothing; running it
-again changes nothing), and the cell's output is the updated map. IPython is
-imported only here, so the library itself does not need it.
+again changes nothing), and the cell's output is the updated map. An error
+names the line as the editor numbers it (the ``%%conceptmap`` line is line 1).
+IPython is imported only here, so the library itself does not need it.
 """
 
 from __future__ import annotations
@@ -47,17 +48,59 @@ def _find(target: str, namespace: dict[str, Any]) -> ConceptMap:
     return _OPEN[key]
 
 
+EXAMPLE = "obstacle: Two tabs write the same repo"
+
+
 def conceptmap_cell(line: str, cell: str, namespace: dict[str, Any]) -> ConceptMap | None:
-    """Apply ``cell`` to the map ``line`` names; return the map to display."""
+    """Apply ``cell`` to the map ``line`` names; return the map to display.
+
+    ``cell`` is the body, under the ``%%conceptmap`` line: its first line is
+    line 2 of the cell, and errors say so.
+    """
     from IPython.core.error import UsageError
 
+    target = line.strip()
+    if not cell.strip():
+        raise UsageError(_empty(target))
     try:
-        m = _find(line.strip(), namespace)
-        change = m.apply(cell, source="cell")
+        m = _find(target, namespace)
+        # a blank line for the magic's own: the body's numbers are the editor's
+        change = m.apply("\n" + cell, source="cell")
     except ConceptMapError as exc:
         raise UsageError(str(exc)) from None
     print(change, file=sys.stdout)
     return m
+
+
+def _empty(target: str) -> str:
+    if not target:
+        return (
+            "%%conceptmap: the cell is empty; name the map on its first line and write one "
+            f"fact per line under it, e.g. %%conceptmap maps/session.jsonl, then {EXAMPLE}"
+        )
+    return (
+        f"%%conceptmap {target}: nothing to add; write one fact per line under the "
+        f"%%conceptmap line, e.g. {EXAMPLE}"
+    )
+
+
+def _body_lines_kept(lines: list[str]) -> list[str]:
+    """An IPython clean-up transform for ``%%conceptmap`` cells (raw lines in, lines out).
+
+    IPython drops the blank lines above a cell magic, which would shift the line
+    numbers of the body, and refuses an empty body before the magic sees it
+    (with a bare "the cell body is empty"). Moved under the magic's line, the
+    blank lines keep the body's numbers the editor's, and an empty body reaches
+    the magic, which says what to write.
+    """
+    blank = 0
+    while blank < len(lines) and not lines[blank].strip():
+        blank += 1
+    if blank == len(lines) or lines[blank].split()[0] != "%%conceptmap":
+        return lines
+    head = lines[blank] if lines[blank].endswith("\n") else lines[blank] + "\n"
+    body = ["\n"] * blank + lines[blank + 1 :]
+    return [head, *(body or ["\n"])]
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -68,3 +111,6 @@ def load_ipython_extension(ipython: Any) -> None:
 
     magic.__doc__ = __doc__
     ipython.register_magic_function(magic, magic_kind="cell", magic_name="conceptmap")
+    cleanup = getattr(ipython, "input_transformers_cleanup", None)
+    if isinstance(cleanup, list) and _body_lines_kept not in cleanup:
+        cleanup.insert(0, _body_lines_kept)  # before IPython drops the leading blank lines

@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.schema import people
+
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
@@ -81,6 +83,7 @@ class Analysis:
     title: str
     topic: Node | None
     summary: str
+    #: each person once (see :func:`conceptmap.core.schema.people`): editors, authors, deciders
     participants: list[str]
     date: str
     map_file: str
@@ -239,7 +242,7 @@ def analyse(m: ConceptMap) -> Analysis:
         title=topic.label if topic else "Untitled design",
         topic=topic,
         summary=topic.notes if topic else "",
-        participants=list(meta.get("participants", [])),
+        participants=people(meta.get("participants", [])),
         date=str(meta.get("date") or created[:10]),
         map_file=m.path.name if m.path else "",
         map_hash=content_hash(m),

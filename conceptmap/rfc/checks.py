@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..core.schema import KINDS
+from ..core.schema import KINDS, people
+from ..core.similar import LabelIndex, pairs
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -127,7 +128,26 @@ def check(m: ConceptMap) -> list[Finding]:
                     "orphan", "warning", f"the {a['kind']} {label!r} is linked to nothing", (node,)
                 )
             )
+    findings.extend(_near_duplicates(g))
     return findings
+
+
+def _near_duplicates(g: Graph) -> list[Finding]:
+    """Labels so close they may name one thing twice (see :mod:`conceptmap.core.similar`).
+
+    Linear in the map: labels are indexed by their words, not compared pair by pair.
+    """
+    index = LabelIndex.of((node, a["label"]) for node, a in g.nodes(data=True))
+    return [
+        Finding(
+            "near-duplicate",
+            "warning",
+            f"the {g.nodes[u]['kind']} {index.labels[u]!r} and the {g.nodes[v]['kind']} "
+            f"{index.labels[v]!r} have near-duplicate labels: one thing twice?",
+            (u, v),
+        )
+        for u, v in pairs(index)
+    ]
 
 
 def summary(m: ConceptMap) -> dict[str, Any]:
@@ -142,7 +162,7 @@ def summary(m: ConceptMap) -> dict[str, Any]:
         "links": g.number_of_edges(),
         "kinds": {k: kinds[k] for k in KINDS if kinds[k]},
         "relations": dict(sorted(relations.items())),
-        "participants": list(m.meta["participants"]),
+        "participants": people(m.meta["participants"]),  # each person once
         "created": m.meta.get("created"),
         "operations": len(m.history),
         "meta": {k: v for k, v in m.meta.items() if k not in ("topic", "participants", "created")},
