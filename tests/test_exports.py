@@ -110,7 +110,7 @@ def hostile() -> cm.ConceptMap:
 
 # -- the registry ------------------------------------------------------------------------
 def test_registry_names_every_format() -> None:
-    assert set(WRITERS) == {*SUFFIXES, ".html"}
+    assert set(WRITERS) == {*SUFFIXES, ".html", ".svg"}
     assert set(READERS) == {".json", ".graphml", ".gexf", ".canvas"}
 
 
@@ -906,3 +906,15 @@ def test_cli_import(tmp_path: Path, rich: cm.ConceptMap, suffix: str) -> None:
     back = cm.ConceptMap.load(target)
     assert back.nodes() == rich.nodes()
     assert back.edges() == rich.edges()
+
+
+def test_export_svg_writes_the_static_picture(tmp_path: Path, example: cm.ConceptMap) -> None:
+    from xml.etree import ElementTree
+
+    path = example.export(tmp_path / "map.svg")
+    root = ElementTree.fromstring(path.read_text())
+    assert root.tag.endswith("svg")
+    text = " ".join("".join(e.itertext()) for e in root.iter() if e.tag.endswith("text"))
+    for node in example.nodes():
+        assert node["label"].split()[0] in text
+    assert "<script" not in path.read_text()

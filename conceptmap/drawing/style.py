@@ -66,7 +66,7 @@ KIND_STYLES: dict[str, KindStyle] = {
     "concept": _style("#cfe3f7", "#5b8bd0", "ellipse", "concepts"),
     # problems have square corners: obstacles solid and thicker, drawbacks dashed,
     # and references (outside the session, like related topics) dotted
-    "obstacle": _style("#f6b0ab", "#c0392b", "box", "obstacles", width=3),
+    "obstacle": _style("#eda69f", "#c0392b", "box", "obstacles", width=3),
     # what a solution must meet: a box with slightly rounded corners
     "requirement": _style("#c0a473", "#6b5320", "box", "requirements", width=2, radius=6),
     # ways forward are pills: proposals solid, next steps dashed

@@ -9,7 +9,8 @@ suffix       format                       module
 ``.mmd``     Mermaid flowchart            :mod:`.mermaid`
 ``.dot``     Graphviz DOT                 :mod:`.dot`
 ``.canvas``  JSON Canvas (lossless)       :mod:`.canvas`
-``.html``    the interactive page         :mod:`.html`
+``.html``    the interactive page         :mod:`~conceptmap.drawing.html`
+``.svg``     a static picture             :mod:`~conceptmap.drawing.svg`
 ============ ============================ ===================
 
 The lossless formats read back as an equal map (:func:`import_map`); ``.canvas``
@@ -44,6 +45,12 @@ def _write_html(m: ConceptMap, path: str | os.PathLike[str]) -> None:
     write_html(m, path)
 
 
+def _write_svg(m: ConceptMap, path: str | os.PathLike[str]) -> None:
+    from ..drawing.svg import write_svg
+
+    write_svg(m, path)
+
+
 WRITERS: dict[str, Writer] = {
     ".json": write_json,
     ".graphml": write_graphml,
@@ -52,6 +59,7 @@ WRITERS: dict[str, Writer] = {
     ".dot": write_dot,
     ".canvas": write_canvas,
     ".html": _write_html,
+    ".svg": _write_svg,
 }
 READERS: dict[str, Reader] = {
     ".json": read_json,

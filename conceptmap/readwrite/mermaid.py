@@ -104,7 +104,7 @@ def flowchart(
         n1["Two tabs write #quot;the#quot; repo"]
         n0 -->|"addresses"| n1
         classDef concept fill:#cfe3f7,stroke:#5b8bd0,color:#000000
-        classDef obstacle fill:#f6b0ab,stroke:#c0392b,color:#000000
+        classDef obstacle fill:#eda69f,stroke:#c0392b,color:#000000
         class n0 concept
         class n1 obstacle
     """
