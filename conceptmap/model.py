@@ -30,6 +30,7 @@ from .rfc.checks import Finding, check, summary
 
 if TYPE_CHECKING:
     from .drawing.placement import Placer
+    from .jupyter.widget import MapWidget
 
 T = TypeVar("T")
 
@@ -433,6 +434,15 @@ class ConceptMap(KindShortcuts):
         from .jupyter.display import mimebundle
 
         return mimebundle(self)
+
+    def widget(self) -> MapWidget:
+        """The live view (``notebook`` extra): follows the file, edits through quick entry.
+
+        The same widget each time for this map object, until it is closed.
+        """
+        from .jupyter.widget import widget_for
+
+        return widget_for(self)
 
     def to_node_link(self) -> dict[str, Any]:
         """The map as node-link data (JSON-ready, lossless)."""
