@@ -11,7 +11,7 @@ import pytest
 import conceptmap as cm
 from conceptmap.demo import example_text
 from conceptmap.drawing.layout import EDGE_PX
-from conceptmap.drawing.placement import BULK, Placer
+from conceptmap.drawing.placement import BULK, Placer, _box
 
 
 def placed(history: list[dict[str, Any]], chunk: int | None = None) -> Placer:
@@ -67,18 +67,25 @@ def test_a_new_node_lands_next_to_what_it_links_to() -> None:
     assert min(others) > 10  # not on top of anything
 
 
-def test_the_worked_example_has_no_overlapping_boxes_among_later_nodes() -> None:
-    # the first change (the topic) is laid out whole; everything after is placed greedily
-    m = worked()
+@pytest.mark.parametrize("typed", ["at once", "cell by cell"])
+def test_the_worked_example_has_no_overlapping_boxes(typed: str) -> None:
+    # at once: one change, laid out whole and spread; cell by cell: placed greedily
+    m = cm.ConceptMap("Locking the IPFS repo for concurrent access", author="alanshaw")
+    text = example_text()
+    cells = [text] if typed == "at once" else text.split("\n\n")
+    for cell in cells:
+        m.apply(cell)
     positions = placed(m.history).positions()
-    points = list(positions.values())
-    close = sum(
-        1
-        for i, p in enumerate(points)
-        for q in points[i + 1 :]
-        if abs(p[0] - q[0]) < 30 and abs(p[1] - q[1]) < 12
-    )
-    assert close == 0
+    boxes = {n: _box(a["label"], a["kind"]) for n, a in m.graph.nodes(data=True)}
+    ids = list(positions)
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(ids)
+        for b in ids[i + 1 :]
+        if abs(positions[a][0] - positions[b][0]) < boxes[a][0] + boxes[b][0]
+        and abs(positions[a][1] - positions[b][1]) < boxes[a][1] + boxes[b][1]
+    ]
+    assert overlapping == []
 
 
 def test_a_place_operation_pins_a_node_and_others_stay() -> None:

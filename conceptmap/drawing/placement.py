@@ -39,6 +39,7 @@ BULK = 100
 """A change adding more nodes than this is laid out whole rather than node by node."""
 
 _RINGS = (1.0, 1.4, 1.9, 2.6, 3.5, 5.0)  # candidate radii, in EDGE_PX
+_NEAR_RINGS = (0.3, 0.6, 1.0, 1.5, 2.2, 3.2, 4.5, 6.5, 9.0)  # to step aside from an overlap
 # unit vectors every 22.5 degrees, as literals: no trigonometry, no platform rounding
 _C, _S = 0.92388, 0.382683
 _DIRS = np.array(
@@ -49,9 +50,13 @@ _DIRS = np.array(
 )  # fmt: skip
 _PAD = MIN_GAP_PX * 0.6  # clear space kept between two nodes' boxes
 _SETTLE_ROUNDS = 30
+_SPREAD_ROUNDS = 60
+SPREAD_MAX = 3000
+"""Up to this many nodes, a whole layout's overlapping boxes are pushed apart."""
 # a node's box as the page draws it: 14 px text (22 px for the topic), wrapped at 200 px
 # (320 px), about 0.55 em a character, plus the shape's margins
 _CHAR_EM, _LINE_EM = 0.55, 1.25
+_FONTS = {"topic": (22.0, 320.0), "decision": (16.0, 230.0)}  # (font px, wrap px); else 14, 200
 
 Point = tuple[float, float]
 Op = Mapping[str, Any]
@@ -145,7 +150,7 @@ class Placer:
             return {}
         neighbours = _neighbours(links)
         if not placed or len(new) > BULK:
-            return _bulk(new, neighbours, placed)
+            return _bulk(new, neighbours, placed, sizes)
         return _greedy(new, neighbours, placed, sizes)
 
 
@@ -161,7 +166,7 @@ def _apply(
     for op in batch:
         name = op.get("op")
         if name in ("add_node", "update_node") and isinstance(op.get("label"), str):
-            sizes[str(op.get("id"))] = _box(op["label"], op.get("kind") == "topic")
+            sizes[str(op.get("id"))] = _box(op["label"], op.get("kind"))
         if name == "add_node" and isinstance(op.get("id"), str) and op["id"] not in alive:
             alive[op["id"]] = None
             added.append(op["id"])
@@ -182,9 +187,9 @@ def _apply(
     return [n for n in added if n in alive]
 
 
-def _box(label: str, topic: bool) -> Point:
+def _box(label: str, kind: Any) -> Point:
     """Half the width and half the height of the box the page draws around ``label``."""
-    font, wrap = (22.0, 320.0) if topic else (14.0, 200.0)
+    font, wrap = _FONTS.get(kind, (14.0, 200.0))
     width = len(label) * font * _CHAR_EM
     lines = 1 + int(width // wrap)
     return (min(width, wrap) / 2 + 8, lines * font * _LINE_EM / 2 + 6)
@@ -204,7 +209,10 @@ def _neighbours(links: Counter[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def _bulk(
-    new: list[str], neighbours: dict[str, list[str]], placed: dict[str, Point]
+    new: list[str],
+    neighbours: dict[str, list[str]],
+    placed: dict[str, Point],
+    sizes: dict[str, Point],
 ) -> dict[str, Point]:
     """Lay the new nodes out together, to the right of what is already placed."""
     graph: nx.Graph[str] = nx.Graph()
@@ -212,6 +220,8 @@ def _bulk(
     wanted = set(new)
     graph.add_edges_from((u, v) for u in new for v in neighbours.get(u, ()) if v in wanted)
     laid = layout_positions(graph)
+    if len(new) <= SPREAD_MAX:
+        laid = _spread(laid, sizes)
     if not placed:
         return laid
     right = max(x for x, _ in placed.values()) + 2 * EDGE_PX
@@ -221,6 +231,40 @@ def _bulk(
     return {n: (x - left + right, y - up + top) for n, (x, y) in laid.items()}
 
 
+def _spread(laid: dict[str, Point], sizes: dict[str, Point]) -> dict[str, Point]:
+    """Push apart the boxes a layout made overlap (it spaces points, not labels).
+
+    Each round finds the overlapping pairs with a k-d tree and moves both nodes of a
+    pair half the overlap apart, along the axis that needs the shorter move.
+    """
+    ids = list(laid)
+    if len(ids) < 2:
+        return laid
+    default = _box("x" * 12, "concept")
+    pos = np.array([laid[n] for n in ids], dtype=np.float64)
+    half = np.array([sizes.get(n, default) for n in ids], dtype=np.float64) + _PAD / 2
+    reach = 2 * float(np.sqrt((half * half).sum(axis=1)).max())
+    for _ in range(_SPREAD_ROUNDS):
+        pairs = cKDTree(pos).query_pairs(reach, output_type="ndarray")
+        if not len(pairs):
+            break
+        i, j = pairs[:, 0], pairs[:, 1]
+        gap = pos[j] - pos[i]
+        overlap = half[i] + half[j] - np.abs(gap)
+        hit = (overlap > 0).all(axis=1)
+        if not hit.any():
+            break
+        i, j, gap, overlap = i[hit], j[hit], gap[hit], overlap[hit]
+        axis = (overlap[:, 1] * 2 < overlap[:, 0]).astype(np.int64)  # moving up/down is cheaper
+        rows = np.arange(len(i))
+        sign = np.where(gap[rows, axis] >= 0, 1.0, -1.0)
+        push = np.zeros_like(gap)
+        push[rows, axis] = sign * (overlap[rows, axis] / 2 + 0.5)
+        np.add.at(pos, i, -push)
+        np.add.at(pos, j, push)
+    return {n: (float(pos[k, 0]), float(pos[k, 1])) for k, n in enumerate(ids)}
+
+
 def _greedy(
     new: list[str],
     neighbours: dict[str, list[str]],
@@ -228,7 +272,7 @@ def _greedy(
     sizes: dict[str, Point],
 ) -> dict[str, Point]:
     """Place the new nodes one by one next to their neighbours, then settle them."""
-    default = _box("x" * 12, False)
+    default = _box("x" * 12, "concept")
     ids = list(placed)
     points = np.array([placed[n] for n in ids], dtype=np.float64).reshape(-1, 2)
     halves = np.array([sizes.get(n, default) for n in ids], dtype=np.float64).reshape(-1, 2)
@@ -260,7 +304,31 @@ def _greedy(
         done[pick] = (float(spot[0]), float(spot[1]))
         done_points.append(spot.reshape(1, 2))
         done_halves.append(half.reshape(1, 2))
-    return _settle(done, neighbours, placed, sizes, default, tree, reach)
+    settled = _settle(done, neighbours, placed, sizes, default, tree, reach)
+    return _unoverlap(settled, placed, sizes, default)
+
+
+def _unoverlap(
+    done: dict[str, Point], placed: dict[str, Point], sizes: dict[str, Point], default: Point
+) -> dict[str, Point]:
+    """Move any new node whose box still overlaps another to the nearest free spot."""
+    result = dict(done)
+    everything = {**placed, **result}
+    ids = list(everything)
+    points = np.array([everything[n] for n in ids], dtype=np.float64)
+    halves = np.array([sizes.get(n, default) for n in ids], dtype=np.float64)
+    row = {n: i for i, n in enumerate(ids)}
+    for node in done:
+        i = row[node]
+        others = np.ones(len(ids), dtype=bool)
+        others[i] = False
+        here = points[i : i + 1]
+        if _clearance(here, points[others], halves[others], halves[i])[0] >= 0:
+            continue
+        spot = _free_spot(points[i], _NEAR_RINGS, points[others], halves[others], halves[i])
+        points[i] = spot
+        result[node] = (float(spot[0]), float(spot[1]))
+    return result
 
 
 def _clearance(
