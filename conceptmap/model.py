@@ -61,6 +61,7 @@ class ConceptMap(KindShortcuts):
         self._state = MapState()
         self._placed: Placer | None = None
         self._fed: tuple[list[Op], int] = ([], 0)  # the history the placer read, and how far
+        self._imported = 0  # how many of the history's first operations came in one import
         #: what was skipped while reading the file (also issued as MapFileWarning)
         self.problems: list[str] = []
         if _store is None:
@@ -143,6 +144,8 @@ class ConceptMap(KindShortcuts):
             state.meta["created"] = created
         m = cls(author=author)
         m._state = state
+        # an import is one change for placement, whatever its operations' times say
+        m._imported = len(state.history)
         return m
 
     @classmethod
@@ -169,8 +172,13 @@ class ConceptMap(KindShortcuts):
                 f"use m.export({str(path)!r}) for {suffix} files"
             )
         store = LogStore(path)
+        ops = self._state.history
+        if self._imported:
+            # the file cannot say that its first operations were one import: pin the
+            # picture, so the map reads back as it is drawn here
+            ops = [*ops, self._pin_all()]
         with store.locked():
-            self._write(store, self._state.history, replace=overwrite)
+            self._write(store, ops, replace=overwrite)
 
     def compact(self) -> None:
         """Rewrite the file as the shortest log of the same map, atomically.
@@ -184,11 +192,8 @@ class ConceptMap(KindShortcuts):
         with self._store.locked():
             self._sync_locked()
             # the picture stays: every node is pinned where it was drawn
-            here = {n: list(xy) for n, xy in self.positions().items()}
-            by = (self._state.meta["participants"] or ["conceptmap"])[0]
-            at = self._state.meta.get("created") or now()
-            pinned = [{"op": "place", "positions": here, "by": by, "at": at}]
-            records = [self._header(), *minimal_ops(self._state), *(pinned if here else [])]
+            pinned = [self._pin_all()] if len(self._state.graph) else []
+            records = [self._header(), *minimal_ops(self._state), *pinned]
             problem = rewrite_problem(self._state, records)
             if problem is not None:
                 raise MapFileError(
@@ -198,8 +203,15 @@ class ConceptMap(KindShortcuts):
                 )
             self._store.write_new(records, replace=True)
             self._store.rewind()
-            self._state = MapState()
+            self._state, self._imported = MapState(), 0
             self._sync_locked()
+
+    def _pin_all(self) -> Op:
+        """A ``place`` operation that pins every node where it is drawn now."""
+        here = {n: [round(x, 1), round(y, 1)] for n, (x, y) in self.positions().items()}
+        by = (self._state.meta["participants"] or ["conceptmap"])[0]
+        at = self._state.meta.get("created") or now()
+        return {"op": "place", "positions": here, "all": True, "by": by, "at": at}
 
     def _header(self) -> dict[str, Any]:
         meta = self._state.meta
@@ -234,7 +246,7 @@ class ConceptMap(KindShortcuts):
         with gc_paused(len(chunk.body) > 100_000):
             batch = LogStore.parse(chunk)
             if batch.reset:
-                self._state = MapState()
+                self._state, self._imported = MapState(), 0
             skipped = read_ops(self._state, batch.ops, batch.header)
         for number, message in sorted([*batch.problems, *skipped]):
             text = f"{self.path}, line {number}: {message}"
@@ -400,7 +412,9 @@ class ConceptMap(KindShortcuts):
         fed = self._fed
         if self._placed is None or fed[0] is not history or fed[1] > len(history):
             self._placed = Placer()
-            fed = (history, 0)
+            imported = min(self._imported, len(history))
+            self._placed.feed(history[:imported], one_change=True)
+            fed = (history, imported)
         self._placed.feed(history[fed[1] :])
         self._fed = (history, len(history))
         return self._placed

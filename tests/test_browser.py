@@ -145,7 +145,12 @@ def test_inline_output_draws_in_its_sandboxed_frame(
     browser: Any, example: cm.ConceptMap, tmp_path: Path
 ) -> None:
     bundle = example._repr_mimebundle_()
-    assert set(bundle) == {"text/plain", "text/html", "application/vnd.conceptmap+json"}
+    assert set(bundle) == {
+        "text/plain",
+        "text/html",
+        "image/svg+xml",
+        "application/vnd.conceptmap+json",
+    }
     host = tmp_path / "notebook.html"
     host.write_text(f"<!DOCTYPE html><html><body>{bundle['text/html']}</body></html>")
     seen = visit(browser, host.as_uri(), frame=True)

@@ -15,7 +15,6 @@ import pytest
 
 import conceptmap as cm
 from conceptmap.core.schema import link_text
-from conceptmap.drawing.html import _positions
 from conceptmap.drawing.style import KIND_STYLES
 from conceptmap.drawing.svg import HIGHLIGHT, WIDTH, escape, svg_data, wrap, write_svg
 
@@ -154,8 +153,8 @@ def test_the_example_is_about_1100_px_wide_with_labels_of_11_px_or_more(
         assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
 
 
-def test_positions_come_from_the_page_and_keep_their_order(example: cm.ConceptMap) -> None:
-    page = _positions(example, None)
+def test_positions_come_from_the_map_and_keep_their_order(example: cm.ConceptMap) -> None:
+    page = example.positions()  # as the page, the inline view and the replay draw them
     groups = node_groups(parse(svg_data(example)))
     centre = {}
     for node, attrs in example.graph.nodes(data=True):

@@ -11,17 +11,18 @@ import base64
 import gzip
 import json
 import os
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..core.files import write_text
 from ..core.perf import gc_paused
-from ..core.schema import KINDS, Positions, link_text
+from ..core.schema import KINDS, Positions, link_text, person_key
+from ..core.schema import people as each_person
 from ..core.state import Op, edge_key
 from .style import AUTHOR_COLORS, KIND_STYLES
 
@@ -32,8 +33,9 @@ if TYPE_CHECKING:
 #: Above this many nodes the page draws straight, unlabelled links and no hover
 #: effects: vis-network's label layout and curves cost seconds per draw there.
 LARGE = 500
-#: Up to this many nodes a short physics run pushes overlapping labels apart.
-SETTLE = 300
+#: The smallest scale of the page's first view (up to ``LARGE`` nodes): 14 px labels
+#: show at 11.2 px. A map that would need less starts with a part of it in view.
+READABLE = 0.8
 _OP_CODES = {"add_node": 0, "update_node": 1, "remove_node": 2, "add_edge": 3, "remove_edge": 4}
 # what could end a <script> element or confuse an HTML parser, as JSON escapes
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
@@ -75,26 +77,11 @@ def vis_network_packed() -> str:
     return _packed(vis_network_js())
 
 
-def union_graph(m: ConceptMap) -> nx.MultiDiGraph[str]:
-    """Every node and link the session ever had, so the replay has a place for each."""
-    graph = m.graph
-    history = m.history
-    if not any(op["op"] in ("remove_node", "remove_edge") for op in history):
-        return graph
-    union: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for op in history:
-        if op["op"] == "add_node":
-            union.add_node(op["id"])
-        elif op["op"] == "add_edge":
-            union.add_edge(op["source"], op["target"])
-    return union
-
-
 def _positions(m: ConceptMap, positions: Positions | None) -> dict[str, list[float]]:
+    """Where the page draws each node: the map's own positions, removed nodes included
+    (the replay shows every node where it stays), unless ``positions`` are given."""
     if positions is None:
-        from .layout import layout_positions
-
-        positions = layout_positions(union_graph(m))
+        positions = m.positions(removed=True)
     return {node: [round(x, 1), round(y, 1)] for node, (x, y) in positions.items()}
 
 
@@ -122,10 +109,19 @@ def _timeline(history: list[Op], people: dict[str, int]) -> tuple[list[list[Any]
     return ops, edge_ids
 
 
-def page_data(m: ConceptMap, positions: Positions | None = None) -> dict[str, Any]:
-    """Everything the page draws, as JSON-ready data (the map is not changed)."""
+def page_data(
+    m: ConceptMap, positions: Positions | None = None, *, highlight: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Everything the page draws, as JSON-ready data (the map is not changed).
+
+    ``highlight`` names node ids the page marks and shows first (what a notebook
+    cell just added); ids the map does not have are left out.
+    """
     with gc_paused(len(m) > 1000):
-        return _page_data(m, positions)
+        data = _page_data(m, positions)
+    graph = m.graph
+    data["highlight"] = sorted({node for node in highlight if node in graph})
+    return data
 
 
 def _page_data(m: ConceptMap, positions: Positions | None) -> dict[str, Any]:
@@ -150,23 +146,26 @@ def _page_data(m: ConceptMap, positions: Positions | None) -> dict[str, Any]:
         ]
         for u, v, k, a in graph.edges(keys=True, data=True)
     ]
-    names = list(dict.fromkeys([*meta["participants"], *people]))
+    spellings = [*meta["participants"], *people]
+    shown = each_person(spellings)
+    # one colour per person, whichever spelling (@lidel, lidel) a node's author has
+    colour = {person_key(n): AUTHOR_COLORS[i % len(AUTHOR_COLORS)] for i, n in enumerate(shown)}
     return {
         "meta": {
             "topic": meta["topic"],
-            "participants": list(meta["participants"]),
+            "participants": shown,
             "created": meta.get("created"),
             "date": meta.get("date"),
         },
         "kinds": {k: {**KIND_STYLES[k], "count": counts[k]} for k in KINDS},
-        "authors": {n: AUTHOR_COLORS[i % len(AUTHOR_COLORS)] for i, n in enumerate(names)},
+        "authors": {n: colour[person_key(n)] for n in spellings if person_key(n)},
         "people": sorted(people, key=people.__getitem__),
         "nodes": nodes,
         "edges": edges,
         "ops": ops,
         "positions": _positions(m, positions),
         "large": LARGE,
-        "settle": SETTLE,
+        "readable": READABLE,
     }
 
 
@@ -176,12 +175,19 @@ def script_json(data: Any) -> str:
 
 
 def render_html(
-    m: ConceptMap, *, positions: Positions | None = None, embedded: bool = False
+    m: ConceptMap,
+    *,
+    positions: Positions | None = None,
+    embedded: bool = False,
+    highlight: Iterable[str] = (),
 ) -> str:
-    """The page as a string; ``embedded`` packs vis-network small, for notebook output."""
+    """The page as a string; ``embedded`` packs vis-network small, for notebook output.
+
+    ``highlight``: node ids marked and shown first (see :func:`page_data`).
+    """
     from ..version import __version__
 
-    data = page_data(m, positions)
+    data = page_data(m, positions, highlight=highlight)
     with gc_paused(len(m) > 1000):
         data_json = script_json(data)
     meta = data["meta"]
@@ -195,7 +201,7 @@ def render_html(
             topic=meta["topic"] or "Untitled map",
             counts=f"{n} node{'s' * (n != 1)} · {e} link{'s' * (e != 1)}",
             date=date,
-            participants=[(name, data["authors"][name]) for name in data["authors"]],
+            participants=[(name, data["authors"][name]) for name in meta["participants"]],
             steps=len(data["ops"]),
             data_json=_packed(data_json) if embedded else data_json,
             vis_js=vis_network_packed() if embedded else vis_network_js(),

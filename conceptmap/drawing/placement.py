@@ -74,12 +74,34 @@ class Placer:
         self._batch: list[Op] = []
         self._key: tuple[Any, Any] | None = None
         self._provisional: tuple[int, dict[str, Point]] | None = None
+        self._future: dict[str, Point] = {}  # where place operations read ahead put nodes
 
     # -- feeding ---------------------------------------------------------------------
-    def feed(self, ops: Iterable[Op]) -> None:
-        """Read more operations of the log, in order."""
+    def feed(self, ops: Iterable[Op], *, one_change: bool = False) -> None:
+        """Read more operations of the log, in order.
+
+        ``one_change``: the operations are one change whatever their authors and
+        times say (an import, whose operations keep each node's own author and time).
+        A node that a ``place`` operation of every node (``"all": true``, as
+        ``compact`` and the save of an import write) further on in ``ops`` pins is put
+        there at once: such a map reads without placing anything.
+        """
+        ops = list(ops)
         for op in ops:
-            key = (op.get("by"), op.get("at"))
+            if (
+                op.get("op") == "place"
+                and op.get("all") is True
+                and isinstance(op.get("positions"), dict)
+            ):
+                for node, xy in op["positions"].items():
+                    point = _point(xy)
+                    if point is not None:
+                        self._future[node] = point
+        if one_change:
+            self._commit()
+            self._key = (object(), None)  # equal to no key an operation can have
+        for op in ops:
+            key = self._key if one_change else (op.get("by"), op.get("at"))
             if key != self._key:
                 self._commit()
                 self._key = key
@@ -146,12 +168,16 @@ class Placer:
         links = self._links if links is None else links
         sizes = self._sizes if sizes is None else sizes
         new = [n for n in new if n not in placed]
+        ready = {n: self._future[n] for n in new if n in self._future}
+        new = [n for n in new if n not in ready]
         if not new:
-            return {}
+            return ready
+        if ready:
+            placed = {**placed, **ready}
         neighbours = _neighbours(links)
         if not placed or len(new) > BULK:
-            return _bulk(new, neighbours, placed, sizes)
-        return _greedy(new, neighbours, placed, sizes)
+            return {**ready, **_bulk(new, neighbours, placed, sizes)}
+        return {**ready, **_greedy(new, neighbours, placed, sizes)}
 
 
 def _apply(

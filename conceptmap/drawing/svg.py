@@ -10,7 +10,7 @@ and every piece of user text escaped.
 Text keeps one size (12 px for most labels) and the spacing of the nodes is scaled
 instead, so that the picture is about ``WIDTH`` px wide; a map too dense for that
 gets a wider picture rather than smaller text. Up to ``SETTLE`` nodes, boxes that
-would overlap are nudged apart, as the page's short physics run does; above ``LARGE``
+the narrower spacing makes overlap are nudged apart; above ``LARGE``
 nodes links are drawn without their words, as on the page (their ``<title>`` keeps
 them).
 """
@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from ..core.files import write_text
 from ..core.schema import Positions, link_text
-from .html import LARGE, SETTLE, _positions
+from .html import LARGE
 from .style import INK, KIND_STYLES, KindStyle
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ __all__ = ["HIGHLIGHT", "WIDTH", "escape", "svg_data", "text_width", "wrap", "wr
 
 WIDTH = 1100
 """The width the picture aims at, in px; labels are at least 11 px at that width."""
+SETTLE = 300  # up to this many nodes, overlapping boxes are nudged apart
 MARGIN = 16
 FONT = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 LABEL_PX, LINK_PX, LEGEND_PX = 12.0, 11.0, 12.0
@@ -169,8 +170,9 @@ def _node(node: str, label: str, kind: str, notes: str) -> Node:
 
 
 def _node_positions(m: ConceptMap, positions: Positions | None) -> dict[str, tuple[float, float]]:
-    """Where each node goes: the HTML page's positions (one place to change for both)."""
-    return {node: (x, y) for node, (x, y) in _positions(m, positions).items()}
+    """Where each node goes: the map's positions, as every view draws them, or ``positions``."""
+    given = m.positions() if positions is None else positions
+    return {node: (float(x), float(y)) for node, (x, y) in given.items()}
 
 
 def _given(m: ConceptMap, nodes: list[Node], positions: Positions | None) -> Floats:
@@ -199,10 +201,13 @@ def _placed(m: ConceptMap, nodes: list[Node], positions: Positions | None) -> Fl
     scale = max(scale, floor)
     if not 1 < len(xy) <= SETTLE:
         return xy * scale
-    spread = _spread(xy * scale, half)
-    wide = float((spread[:, 0] + half[:, 0]).max() - (spread[:, 0] - half[:, 0]).min())
-    if wide > inner:  # the nudge widened it: once more, from closer together side by side
-        spread = _spread(xy * scale * [max(0.6, inner / wide), 1.0], half)
+    squeeze = 1.0
+    for _ in range(4):  # the nudge may widen it: again, from closer together side by side
+        spread = _spread(xy * scale * [squeeze, 1.0], half)
+        wide = float((spread[:, 0] + half[:, 0]).max() - (spread[:, 0] - half[:, 0]).min())
+        if wide <= inner or squeeze <= 0.6:
+            break
+        squeeze = max(0.6, squeeze * inner / wide)
     return spread
 
 

@@ -7,7 +7,10 @@
     proposal: One lock per datastore -addresses-> Two tabs write the same repo
 
 The cell is quick-entry text applied to the map (all or nothing; running it
-again changes nothing), and the cell's output is the updated map. An error
+again changes nothing), and the cell's output is the updated map with what the cell
+added marked. The newest output of a map is its interactive page; the outputs of
+the cells before it turn into the picture they showed (SVG), so a notebook carries
+one page per map however many cells change it. An error
 names the line as the editor numbers it (the ``%%conceptmap`` line is line 1).
 IPython is imported only here, so the library itself does not need it.
 """
@@ -18,6 +21,7 @@ import os
 import sys
 from typing import Any
 
+from ..core.plan import Change
 from ..errors import ConceptMapError
 from ..model import ConceptMap
 
@@ -57,6 +61,11 @@ def conceptmap_cell(line: str, cell: str, namespace: dict[str, Any]) -> ConceptM
     ``cell`` is the body, under the ``%%conceptmap`` line: its first line is
     line 2 of the cell, and errors say so.
     """
+    return apply_cell(line, cell, namespace)[0]
+
+
+def apply_cell(line: str, cell: str, namespace: dict[str, Any]) -> tuple[ConceptMap, Change]:
+    """Apply ``cell`` to the map ``line`` names, print what changed; the map and the change."""
     from IPython.core.error import UsageError
 
     target = line.strip()
@@ -69,7 +78,17 @@ def conceptmap_cell(line: str, cell: str, namespace: dict[str, Any]) -> ConceptM
     except ConceptMapError as exc:
         raise UsageError(str(exc)) from None
     print(change, file=sys.stdout)
-    return m
+    return m, change
+
+
+def touched(change: Change) -> list[str]:
+    """The nodes a change added, re-labelled or linked: what its cell's output marks."""
+    found = dict.fromkeys(change.created)
+    for op in change.ops:
+        for name in ("id", "source", "target"):
+            if isinstance(op.get(name), str) and op["op"] != "remove_node":
+                found[op[name]] = None
+    return list(found)
 
 
 def _empty(target: str) -> str:
@@ -106,8 +125,12 @@ def _body_lines_kept(lines: list[str]) -> list[str]:
 def load_ipython_extension(ipython: Any) -> None:
     """Register ``%%conceptmap`` (called by ``%load_ext conceptmap``)."""
 
-    def magic(line: str, cell: str) -> ConceptMap | None:
-        return conceptmap_cell(line, cell, ipython.user_ns)
+    def magic(line: str, cell: str) -> None:
+        from .display import show
+
+        m, change = apply_cell(line, cell, ipython.user_ns)
+        # the newest output of a map is its live page; the ones before become pictures
+        show(m, highlight=touched(change))
 
     magic.__doc__ = __doc__
     ipython.register_magic_function(magic, magic_kind="cell", magic_name="conceptmap")

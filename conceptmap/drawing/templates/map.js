@@ -60,6 +60,128 @@
     return unpack("cm-vis-gz").then(function (code) { (0, eval)(code); });
   }
 
+  /* a highlighted node gets a ring around its outline, as in the SVG (svg.HIGHLIGHT) */
+  var RING = "#0550ae";
+  function drawRings(network, nodes, ids, ctx) {
+    ctx.save();
+    ctx.strokeStyle = RING;
+    ctx.lineWidth = 3.5;
+    ids.forEach(function (id) {
+      var n = nodes.get(id), b = n && !n.hidden && network.getBoundingBox(id);
+      if (!b) return;
+      var x = (b.left + b.right) / 2, y = (b.top + b.bottom) / 2;
+      /* vis-network widens a box's bounding box by its corner radius */
+      var round = n.shape === "box" ? n.shapeProperties.borderRadius : 0;
+      var hw = (b.right - b.left) / 2 - round + 6, hh = (b.bottom - b.top) / 2 - round + 6;
+      ctx.beginPath();
+      if (n.shape === "ellipse" || n.shape === "circle") ctx.ellipse(x, y, hw, hh, 0, 0, 2 * Math.PI);
+      else if (ctx.roundRect) ctx.roundRect(x - hw, y - hh, 2 * hw, 2 * hh, 10);
+      else ctx.rect(x - hw, y - hh, 2 * hw, 2 * hh);
+      ctx.stroke();
+    });
+    ctx.restore();
+  }
+
+  /* -- the first view -------------------------------------------------------
+   * The whole map if it shows at a readable scale (labels of 11 px or more), else
+   * a readable part of it: the highlighted nodes (what a notebook cell just added)
+   * or the topic, with as much of the map around them as the frame holds. */
+  function boxOf(network, ids) {
+    var box = null;
+    ids.forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      if (!b) return;
+      box = !box ? { left: b.left, top: b.top, right: b.right, bottom: b.bottom } : {
+        left: Math.min(box.left, b.left), top: Math.min(box.top, b.top),
+        right: Math.max(box.right, b.right), bottom: Math.max(box.bottom, b.bottom)
+      };
+    });
+    return box;
+  }
+
+  /* where the view's centre goes on one axis: the focus, but not so far that the
+   * view shows empty space beside a map larger than it */
+  function centreOn(lo, hi, focusLo, focusHi, half) {
+    if (hi - lo <= 2 * half) return (lo + hi) / 2;
+    return Math.min(Math.max((focusLo + focusHi) / 2, lo + half), hi - half);
+  }
+
+  /* A notebook can lay the frame out after the page has started (an output scrolled
+   * into view, a tab shown later): the first view waits for a size to fit. vis-network
+   * observes the same resize, and first (its observer is older): it centres its view. */
+  function whenSized(box, then) {
+    if (box.clientWidth && box.clientHeight) { then(); return; }
+    var watch = new ResizeObserver(function () {
+      if (!box.clientWidth || !box.clientHeight) return;
+      watch.disconnect();
+      then();
+    });
+    watch.observe(box);
+  }
+
+  /* the box around as many of the nodes ``ids`` as a view of vw x vh holds */
+  function mostOf(network, ids, vw, vh) {
+    var best = null, most = 0;
+    ids.forEach(function (id) {
+      var a = network.getBoundingBox(id);
+      if (!a) return;
+      var ax = (a.left + a.right) / 2, ay = (a.top + a.bottom) / 2;
+      var near = ids.filter(function (other) {
+        var b = network.getBoundingBox(other);
+        return b && Math.abs((b.left + b.right) / 2 - ax) <= vw / 2 &&
+          Math.abs((b.top + b.bottom) / 2 - ay) <= vh / 2;
+      });
+      var box = boxOf(network, near);
+      if (box.right - box.left > vw || box.bottom - box.top > vh) { near = [id]; box = a; }
+      if (near.length > most) { most = near.length; best = box; }
+    });
+    return best;
+  }
+
+  function firstView(network, nodes, marked, readable) {
+    var frame = $("cm-network"), pad = 16;
+    var w = frame.clientWidth - 2 * pad, h = frame.clientHeight - 2 * pad;
+    network.redraw(); /* every node measures its label: the boxes below are real */
+    var all = boxOf(network, nodes.getIds({ filter: function (n) { return !n.hidden; } }));
+    if (!all || w <= 0 || h <= 0) { network.fit({ animation: false }); return; }
+    function fit(b) {
+      return Math.min(w / Math.max(b.right - b.left, 1), h / Math.max(b.bottom - b.top, 1), 1);
+    }
+    var scale = Math.max(fit(all), readable), focus = all;
+    var topic = nodes.getIds({ filter: function (n) { return n.kind === "topic" && !n.hidden; } });
+    var hl = boxOf(network, marked);
+    if (hl) {
+      if (fit(hl) < scale) scale = Math.max(fit(hl), readable);
+      focus = mostOf(network, marked, w / scale, h / scale);
+    } else if (fit(all) < scale && topic.length) {
+      focus = boxOf(network, topic.slice(0, 1));
+    }
+    network.moveTo({
+      position: {
+        x: centreOn(all.left, all.right, focus.left, focus.right, (w / 2 + pad) / scale),
+        y: centreOn(all.top, all.bottom, focus.top, focus.bottom, (h / 2 + pad) / scale)
+      },
+      scale: scale, animation: false
+    });
+  }
+
+  /* -- the wheel in a notebook ----------------------------------------------------
+   * The page is one output among many there: the wheel scrolls the notebook until the
+   * user clicks into the map (or holds Ctrl / ⌘, as a trackpad's pinch does). */
+  function wheelOnlyWhenActive(box) {
+    var hint = $("cm-hint"), active = false, timer = null;
+    box.addEventListener("pointerdown", function () { active = true; hint.hidden = true; }, true);
+    window.addEventListener("blur", function () { active = false; });
+    document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") active = false; });
+    box.addEventListener("wheel", function (ev) {
+      if (active || ev.ctrlKey || ev.metaKey) return;
+      ev.stopPropagation(); /* vis-network never sees it; the page around scrolls */
+      hint.hidden = false;
+      clearTimeout(timer);
+      timer = setTimeout(function () { hint.hidden = true; }, 1500);
+    }, true);
+  }
+
   function start() {
     var kinds = data.kinds, authors = table(data.authors), positions = table(data.positions);
     var hiddenKinds = table();
@@ -67,7 +189,6 @@
     var byId = table();
     data.nodes.forEach(function (n) { byId[n.id] = n; });
     var large = data.nodes.length > data.large;
-    var settle = data.nodes.length <= data.settle;
 
     /* each kind's outline (shape, corners, line width and dashes) comes from Python's
      * KIND_STYLES, so kinds differ in shape as well as colour */
@@ -102,15 +223,9 @@
     var nodes = new vis.DataSet(), edges = new vis.DataSet();
     var options = {
       autoResize: true,
-      /* Positions come from Python. A small map then gets a short, bounded physics
-       * run that only pushes overlapping labels apart (vis knows their real sizes);
-       * a large one is drawn as it is, at once. */
-      physics: settle ? {
-        enabled: true, solver: "repulsion",
-        repulsion: { nodeDistance: 170, springLength: 150, springConstant: 0.02,
-                     centralGravity: 0, damping: 0.5 },
-        stabilization: { enabled: false }
-      } : false,
+      /* Positions come from Python (m.positions()): stable and apart already, the same
+       * in every view of the map. Nothing here moves a node; the user may drag one. */
+      physics: false,
       layout: { improvedLayout: false, randomSeed: 1 },
       interaction: { hover: !large, tooltipDelay: 300, hideEdgesOnDrag: large },
       nodes: { margin: 8, scaling: { label: { drawThreshold: large ? 6 : 2 } } },
@@ -171,8 +286,13 @@
           es.push(edgeView(Number(id), e.from, e.to, e.label));
         });
       }
-      var keepN = table(), keepE = table();
-      ns.forEach(function (n) { keepN[n.id] = 1; });
+      var keepN = table(), keepE = table(), drawn = table();
+      nodes.getIds().forEach(function (id) { drawn[id] = 1; });
+      ns.forEach(function (n) {
+        keepN[n.id] = 1;
+        /* a node already drawn stays where it is (where the user dragged it, too) */
+        if (drawn[n.id]) { delete n.x; delete n.y; }
+      });
       es.forEach(function (e) { keepE[e.id] = 1; });
       nodes.remove(nodes.getIds().filter(function (id) { return !keepN[id]; }));
       edges.remove(edges.getIds().filter(function (id) { return !keepE[id]; }));
@@ -347,25 +467,27 @@
       if (ev.key === "Enter") { clearTimeout(pending); search(ev.target.value); }
     });
 
-    function ready() {
+    /* the nodes a notebook cell just added: a ring each, and a word in the legend */
+    var markedIds = (data.highlight || []).filter(function (id) { return byId[id]; }).map(visId);
+    if (markedIds.length) {
+      var chip = el("span", null, "cm-marked");
+      chip.appendChild(el("span", null, "cm-swatch"));
+      chip.appendChild(document.createTextNode("highlighted " + markedIds.length));
+      legend.appendChild(chip);
+      network.on("beforeDrawing", function (ctx) { drawRings(network, nodes, markedIds, ctx); });
+    }
+
+    stepText(data.ops.length); /* before the first view: it sets the replay bar's height */
+    if (document.body.classList.contains("embedded")) wheelOnlyWhenActive($("cm-network"));
+    whenSized($("cm-network"), function () {
+      firstView(network, nodes, markedIds, large ? 0 : data.readable);
       network.once("afterDrawing", function () {
         api.ready = true;
         api.readyAt = performance.now();
         document.body.dataset.ready = "1";
       });
-      network.fit({ animation: false });
-    }
-    if (settle) {
-      /* may fire while render() adds the nodes: listen first */
-      network.once("stabilizationIterationsDone", function () {
-        network.setOptions({ physics: false });
-        ready();
-      });
-      network.stabilize(120);
-    } else {
-      ready();
-    }
-    stepText(data.ops.length);
+      network.redraw();
+    });
   }
 
   Promise.all([loadData(), loadVis()]).then(start).catch(function (err) {
