@@ -73,7 +73,7 @@ def session_notebook(s: Session, map_path: str) -> Any:
         "# Who you are: set CONCEPTMAP_AUTHOR before starting Jupyter, or write your name here.\n"
         "author = cm.default_author()\n"
         f"m = cm.ConceptMap.open({map_path!r}, topic={s.topic!r}, author=author)\n"
-        "m"
+        "print(m)  # the %%conceptmap cells below draw it"
     )
     seed = f"%%conceptmap m\n{SYNTAX}\ntopic: {s.topic}\n" if _seedable(s.topic) else None
     cells = [
