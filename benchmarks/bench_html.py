@@ -19,7 +19,10 @@ is met. Needs pyvis, playwright (the Python package) and Debian's Chromium at
    Targets: pyvis / ours >= 40, ours / floor <= 4.
 3. to the graph at rest, 5,000 nodes / 15,000 edges: as in 2. Target: pyvis / ours >= 25.
 4. notebook display of a 50-node map: the size of ``m._repr_mimebundle_()`` (the sum of
-   its values' lengths, non-strings JSON-encoded). Target: <= 250 KB.
+   its values' lengths, non-strings JSON-encoded). Target: <= 350 KB (it was 250 KB before
+   every display carried the map's SVG twice: as ``image/svg+xml`` and as the ``<img>``
+   under the page that Markdown exports show; what a whole notebook holds is measured by
+   ``bench_notebook.py``).
 
 Every page is opened with every request but the page's own file routed and aborted (there
 is no network here), and counted: pyvis's page still asks a CDN for Bootstrap; ours must
@@ -84,7 +87,7 @@ LARGE_SIZE = (5_000, 15_000)
 LARGE_ROUNDS = 2
 LARGE_TARGET = 25.0  # pyvis / ours >= this
 NOTEBOOK_SIZE = (50, 100)
-NOTEBOOK_TARGET_KB = 250.0  # bundle size <= this
+NOTEBOOK_TARGET_KB = 350.0  # bundle size <= this (the SVG, twice, is about 80 KB of it)
 PYVIS_CAP_S = 120.0
 PAGE_TIMEOUT_S = 120.0  # for our pages: far above what they need
 
