@@ -28,6 +28,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 import conceptmap as cm
+from tests.quick import examples
 
 from .browser import launch, visit
 
@@ -565,6 +566,7 @@ def test_notebook_html_output_stays_whole_in_markdown(notebook_html: str, render
     assert srcdoc.rstrip().endswith("</html>")
 
 
+@pytest.mark.slow  # runs nbconvert
 def test_nbconvert_markdown_of_a_map_output_keeps_it_whole() -> None:
     # item 22
     nbformat = pytest.importorskip("nbformat")
@@ -668,7 +670,7 @@ _kinds = st.sampled_from([k for k in cm.KINDS if k != "topic"])
 _relations = st.sampled_from(list(cm.RELATIONS))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(_kinds, min_size=1, max_size=25),
     st.lists(st.tuples(st.integers(0, 25), _relations, st.integers(0, 25)), max_size=40),

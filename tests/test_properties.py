@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 
 import conceptmap as cm
 from conceptmap.core.quickentry import parse
+from tests.quick import examples
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # a small alphabet makes clashing labels (same node, other case or spacing) likely
 labels = st.text(alphabet="abAB -é", min_size=1, max_size=5).filter(lambda s: s.strip())

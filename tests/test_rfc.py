@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 import conceptmap as cm
 from conceptmap.demo import example_text
 from conceptmap.rfc.draft import STYLES
+from tests.quick import examples
 
 from .test_exports import parse_mermaid
 
@@ -150,7 +151,7 @@ def test_front_matter_reads_back_as_the_metadata(style: str, value: str) -> None
     assert [p["name"] for p in people] == ["a", value]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_yaml_filter_reads_back_as_any_text(text: str) -> None:
     from conceptmap.rfc.draft import yaml_str
@@ -271,7 +272,7 @@ kinds = st.sampled_from([k for k in cm.KINDS if k != "topic"])
 relations = st.sampled_from(list(cm.RELATIONS))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.tuples(st.text("abcxyz -", min_size=1, max_size=6).filter(str.strip), kinds),
              max_size=15),
