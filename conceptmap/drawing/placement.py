@@ -16,8 +16,9 @@ without storing a coordinate for every node:
 - A ``place`` operation (a node dragged in the live view) pins nodes where a
   participant put them; it wins over the derived position.
 
-Only ``+ - * /`` and ``sqrt`` are used, in a fixed order, so the same log gives the
-same floats on every machine. A change whose operations have not all arrived yet
+No randomness and no trigonometry: the same log gives the same positions every time
+it is read (numpy's reductions may round differently on another CPU, so two machines
+can differ in the last bits). A change whose operations have not all arrived yet
 (the last one read) is placed provisionally and placed again once it is complete, so
 a map read live gives the same positions as one loaded afterwards.
 """
