@@ -2,7 +2,7 @@
 
 A map's state is a networkx ``MultiDiGraph`` plus an index from label keys to
 node ids. Operations are plain dicts, exactly as they are stored in a map file
-(see :mod:`conceptmap.store`); :meth:`MapState.apply` checks one and applies it.
+(see :mod:`conceptmap.core.store`); :meth:`MapState.apply` checks one and applies it.
 It is the only code that changes the graph, so the file and the memory always
 agree on what an operation means.
 

@@ -1,7 +1,7 @@
 """The map file: an append-only log of JSON lines, shared under a file lock.
 
 Line 1 is a header (``{"format": "conceptmap", "version": 1, ...}``); every
-other line is one operation (see :mod:`conceptmap.state`). Writers append
+other line is one operation (see :mod:`conceptmap.core.state`). Writers append
 whole lines in one ``write`` while holding ``<file>.lock``, so several
 processes can share one map. A reader keeps the byte offset it has consumed
 and re-reads only what was appended since, after a cheap ``stat``.

@@ -1,7 +1,7 @@
-"""The numerical core of :mod:`conceptmap.layout`: stress majorization and its helpers.
+"""The numerical core of :mod:`conceptmap.drawing.layout`: stress majorization and its helpers.
 
 All-pairs stress for small components, PivotMDS with sparse stress and a short
-force-directed polish for large ones; see :mod:`conceptmap.layout` for the why,
+force-directed polish for large ones; see :mod:`conceptmap.drawing.layout` for the why,
 and for what keeps every result deterministic.
 """
 

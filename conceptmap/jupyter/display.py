@@ -2,7 +2,7 @@
 
 :func:`mimebundle` gives the display data, in two forms:
 
-- interactive: ``text/html`` holds the same page as :func:`~conceptmap.html.write_html`
+- interactive: ``text/html`` holds the same page as :func:`~conceptmap.drawing.html.write_html`
   in ``<iframe srcdoc>`` (sandboxed: scripts run, but cannot reach the notebook), laid
   over the static picture (for where iframes are stripped: untrusted notebooks, Markdown
   made from the notebook), then a plain-text fallback (counts and links);
