@@ -44,15 +44,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from bench_html import CHROMIUM, CHROMIUM_ARGS  # one browser set-up for the benchmarks
+
 SEED = 20261127
 SIZE_CELLS, SIZE_NODES, SIZE_TARGET_KB = 8, 60, 600.0
 MEMORY_CELLS, MEMORY_NODES, MEMORY_TARGET_MB = 40, 200, 500.0
