@@ -8,6 +8,7 @@ own process id.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -144,6 +145,10 @@ def test_a_session_notebook_runs_in_jupyterlab(browser: Any, lab: tuple[str, Pat
     page.wait_for_selector(".jp-OutputArea iframe", timeout=90_000)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
+        # JupyterLab detaches cells scrolled out of view (and their iframes): a map
+        # output is tall now (frame, picture, text), so bring the last one into view
+        with contextlib.suppress(Exception):
+            page.locator(".jp-OutputArea iframe").last.scroll_into_view_if_needed(timeout=2_000)
         frames = [f for f in page.frames if f.url == "about:srcdoc"]
         counts = []
         for frame in frames:
