@@ -372,4 +372,4 @@ def test_typed_attributes_read_back_after_a_reload(
         assert node["due"] == due.isoformat()
         assert node["tags"] == list(dict.fromkeys(words))
     assert back.node("Go")["status"] == status
-    assert split_attributes(f"Go {{status: {status}}}") == ("Go ", {"status": status})
+    assert split_attributes(f"Go {{status: {status}}}") == ("Go", {"status": status})

@@ -88,7 +88,7 @@ def split_attributes(text: str) -> tuple[str, dict[str, str]]:
         if key in pairs:
             raise InvalidValueError(f"the attribute {key!r} is given twice")
         pairs[key] = body[start.end() : end].strip()
-    return text[: match.start()], pairs
+    return text[: match.start()].rstrip(), pairs
 
 
 def parse_attributes(pairs: Mapping[str, str]) -> dict[str, Any]:
