@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import networkx as nx
 
-from .core.attributes import map_people
+from .core.attributes import people_of
 from .core.attribution import default_author, now
 from .core.perf import gc_paused
 from .core.plan import Change, Plan
@@ -438,7 +438,7 @@ class ConceptMap(KindShortcuts):
         (see :func:`conceptmap.core.schema.people`).
 
         >>> m = ConceptMap("GC", author="alanshaw")
-        >>> m.set_meta("participants", ["@lidel"]) and None
+        >>> _ = m.set_meta("participants", ["@lidel"])
         >>> m.action("Measure lock hold times", owner="@alanshaw")
         'measure-lock-hold-times'
         >>> m.action("Write the spec", owner="Rod Vagg")
@@ -446,8 +446,7 @@ class ConceptMap(KindShortcuts):
         >>> m.people()
         ['@lidel', '@alanshaw', 'Rod Vagg']
         """
-        owners = (a["owner"] for _, a in self.graph.nodes(data=True) if a.get("owner"))
-        return map_people(self.meta, owners)
+        return people_of(self.graph)
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write the map in the format the suffix of ``path`` names (``.json``, ...)."""

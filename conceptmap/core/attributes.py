@@ -29,11 +29,14 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import InvalidValueError
 from .schema import clean_label, clean_notes, label_key, people, suggest
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: What a node may carry in braces, with what each holds.
 ATTRIBUTES: dict[str, str] = {
@@ -259,11 +262,21 @@ def _a(kind: str) -> str:
     return f"an {kind}" if kind[:1] in ("a", "e", "i", "o", "u") else f"a {kind}"
 
 
-def map_people(meta: Mapping[str, Any], owners: Iterable[str]) -> list[str]:
-    """The people of a map, each once: its participants (agenda and authors), proposer, owners.
+def people_of(graph: nx.MultiDiGraph[str]) -> list[str]:
+    """The people of a map's graph, each once: participants (agenda and authors), then owners.
 
-    >>> map_people({"participants": ["@lidel", "alice"]}, ["@alice", "@bob"])
+    The participants are ``graph.graph["participants"]`` (an agenda's people and
+    everyone who added something) and its ``proposer``; then the owners of its
+    nodes, in the map's order. See :func:`conceptmap.core.schema.people` for
+    which spelling is shown.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph(participants=["@lidel", "alice"])
+    >>> g.add_node("a", owner="@alice"); g.add_node("b", owner="@bob")
+    >>> people_of(g)
     ['@lidel', '@alice', '@bob']
     """
+    meta = graph.graph
+    owners = [a["owner"] for _, a in graph.nodes(data=True) if a.get("owner")]
     names = [*meta.get("participants", []), *meta.get("proposer", []), *owners]
     return people(n for n in names if isinstance(n, str))
