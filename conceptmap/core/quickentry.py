@@ -10,6 +10,8 @@ One fact per line::
     Web Locks API -"is implemented by"-> Browser
     Web Locks API -> IndexedDB
 
+    action: Measure GC lock hold times {owner: @alanshaw, due: 2026-12-15}
+
     remove: Web Locks API -> IndexedDB
     rename: Web Locks API => Web Locks
 
@@ -18,6 +20,9 @@ nodes and either side may be a declaration; a quoted relation is a free
 linking phrase; a bare ``A -> B`` is ``relates_to``; a label that names no node
 yet becomes a ``concept``. ``remove: LABEL`` removes a node and its links,
 ``remove: A -relation-> B`` one link, ``rename: OLD => NEW`` relabels a node.
+A label, on its own or on either side of a link, may end in attributes in braces
+(:mod:`conceptmap.core.attributes` has the rules); naming a node with attributes
+sets them, and two lines of one text may not give one node different values.
 :func:`parse` checks the text without a map; :func:`plan_statements` turns it
 into operations against one.
 
