@@ -2,6 +2,7 @@
 
 :func:`write_atlas` writes, into one folder::
 
+    .nojekyll               GitHub Pages serves the files as they are
     index.html              a card per session, sortable and filterable
     meeting.html            the meeting map: sessions joined (see :mod:`.meeting`)
     open.html               every open item and every action of the meeting
@@ -132,6 +133,9 @@ def _overview(out: Path, cards: list[Card], meeting: str) -> None:
         write_text(out / f"{page}.html", text)
     for name in _ASSETS:
         write_text(out / "assets" / name, _asset(name))
+    # GitHub Pages would otherwise run Jekyll, which turns draft.md (it has front
+    # matter) into a draft.html of its own, over ours
+    write_text(out / ".nojekyll", "")
 
 
 def _meeting_page(out: Path, sessions: list[Session], meeting: str) -> None:
