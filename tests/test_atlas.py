@@ -1,14 +1,17 @@
-"""The atlas of a meeting: cards, meeting-map joins, escaping, determinism, the CLI.
-
-The Chromium tests (zero requests, every link resolves, search, sorting, the
-meeting map's click-through) are in ``tests/test_atlas_browser.py``.
+"""The atlas of a meeting: cards, meeting-map joins, escaping, determinism, the CLI;
+and in Chromium (marked ``browser``): zero requests outside the site, every link
+resolves, search finds any session's notes, sorting and filtering, the meeting map
+leads to its sessions.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +24,8 @@ from conceptmap.atlas.search import index_data, index_script
 from conceptmap.atlas.sessions import Session, card, sessions_of
 from conceptmap.cli import main
 from conceptmap.errors import FileError
+
+from .browser import launch, wait_ready
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
@@ -350,3 +355,212 @@ def test_the_cli_writes_the_atlas(hostile_maps: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["atlas", str(empty), "-o", str(site)])
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {empty}: holds no map (no *.jsonl file)"
+
+
+# -- in Chromium ----------------------------------------------------------------------------
+
+#: one word only each session's notes hold, for the search test
+NOTE_WORDS = {"dht": "zebracorn", "scaling": "quokkaline", "graphsync": "narwhalite"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from launch()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An atlas of three sessions that share concepts, one with hostile text."""
+    folder = tmp_path_factory.mktemp("meeting") / "maps"
+    texts = {
+        "dht": f"""topic: Private DHT
+concept: Kademlia
+  The routing table; {NOTE_WORDS["dht"]} in its notes.
+decision: Double hashing -chooses-> proposal: Hash the keys twice
+question: Who runs the bootstrap nodes?
+action: Write the spec
+concept: {HOSTILE}
+""",
+        "scaling": f"""topic: Scaling up the DHT
+concept: kademlia
+obstacle: Lookups are slow
+  Measured at {NOTE_WORDS["scaling"]} scale.
+related: Private DHT
+question: How many peers?
+question: Which transport?
+""",
+        "graphsync": f"""topic: GraphSync
+concept: IPLD selectors
+  Selectors walk the graph ({NOTE_WORDS["graphsync"]}).
+reference: ../maps/dht.jsonl
+""",
+    }
+    for name, text in texts.items():
+        m = cm.ConceptMap.create(folder / f"{name}.jsonl", "placeholder", author="alice")
+        m.rename("placeholder", text.splitlines()[0].removeprefix("topic: "))
+        m.apply("\n".join(text.splitlines()[1:]))
+    out = folder.parent / "site"
+    write_atlas(folder, out, title="Camp")
+    return out
+
+
+def open_page(browser: Any, site: Path, name: str) -> tuple[Any, list[str], list[str]]:
+    """A page of the site, with every request it made and every error it logged."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requests: list[str] = []
+    errors: list[str] = []
+    inside = site.as_uri() + "/"
+
+    def route(r: Any) -> None:
+        requests.append(r.request.url)
+        r.continue_() if r.request.url.startswith(inside) else r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    page.goto(inside + name)
+    wait_ready(page)
+    return page, requests, errors
+
+
+def local_file(url: str) -> Path:
+    return Path(unquote(urlsplit(url).path))
+
+
+def html_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+@pytest.mark.browser
+def test_every_page_opens_offline_asking_only_for_its_own_files(browser: Any, site: Path) -> None:
+    pages = html_pages(site)
+    assert len(pages) == 10
+    for name in pages:
+        page, requests, errors = open_page(browser, site, name)
+        try:
+            assert errors == [], name
+            assert requests, name
+            for url in requests:  # every request is a file of the site, and it exists
+                assert url.startswith(site.as_uri() + "/"), (name, url)
+                assert local_file(url).is_file(), (name, url)
+            assert page.evaluate("window.__pwned") is None, name
+            assert page.evaluate("document.body.dataset.error") is None, name
+        finally:
+            page.close()
+
+
+@pytest.mark.browser
+def test_every_link_on_every_page_resolves(browser: Any, site: Path) -> None:
+    for name in [*html_pages(site), "search.html?q=e"]:
+        page, _, _ = open_page(browser, site, name)
+        try:
+            targets = page.evaluate(
+                """() => [...document.querySelectorAll('a[href]')].map(a => a.href)
+                    .concat([...document.querySelectorAll('[src]')].map(e => e.src))
+                    .concat([...document.querySelectorAll('link[href]')].map(e => e.href))"""
+            )
+        finally:
+            page.close()
+        assert targets, name
+        for url in targets:
+            if url.startswith("file://"):
+                assert local_file(url).is_file(), (name, url)
+                assert local_file(url).resolve().is_relative_to(site.resolve()), (name, url)
+            else:  # a user's citation
+                assert url.startswith(("https://", "http://")), (name, url)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("session", sorted(NOTE_WORDS))
+def test_search_finds_a_note_of_any_session_and_opens_its_node(
+    browser: Any, site: Path, session: str
+) -> None:
+    page, _, _ = open_page(browser, site, "search.html")
+    try:
+        page.fill("#atlas-q", NOTE_WORDS[session].upper())
+        page.wait_for_selector("#atlas-results li")
+        links = page.eval_on_selector_all("#atlas-results a", "as => as.map(a => a.href)")
+        assert len(links) == 1
+        path, _, fragment = links[0].partition("#")
+        assert path.endswith(f"/sessions/{session}/map.html")
+        node = unquote(fragment.removeprefix("node="))
+        with page.expect_navigation():
+            page.click("#atlas-results a")
+        wait_ready(page)
+        page.wait_for_selector("#cm-details:not([hidden])")
+        # the map page focused the node the result named
+        label = cm.ConceptMap.load(site.parent / "maps" / f"{session}.jsonl").node(node)["label"]
+        assert page.inner_text("#cm-details h2") == label
+    finally:
+        page.close()
+
+
+def card_order(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        "#atlas-cards > li:not([hidden])", "cs => cs.map(c => c.id.slice(8))"
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("key", "descending", "expected"),
+    [
+        ("topic", False, ["graphsync", "dht", "scaling"]),
+        ("topic", True, ["scaling", "dht", "graphsync"]),
+        ("size", True, ["dht", "scaling", "graphsync"]),
+        ("size", False, ["graphsync", "scaling", "dht"]),
+        ("open", True, ["dht", "scaling", "graphsync"]),
+    ],
+)
+def test_the_index_sorts_its_cards(
+    browser: Any, site: Path, key: str, descending: bool, expected: list[str]
+) -> None:
+    page, _, _ = open_page(browser, site, "index.html")
+    try:
+        page.select_option("#atlas-sort", key)
+        if descending:
+            page.click("#atlas-order")
+        assert card_order(page) == expected
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_index_filters_its_cards(browser: Any, site: Path) -> None:
+    page, _, _ = open_page(browser, site, "index.html")
+    try:
+        page.fill("#atlas-filter", "dht")
+        assert card_order(page) == ["dht", "scaling"]
+        assert page.inner_text("#atlas-shown") == "2 of 3 sessions"
+        page.fill("#atlas-filter", "")
+        assert len(card_order(page)) == 3
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_meeting_map_leads_to_a_session(browser: Any, site: Path) -> None:
+    page, _, _ = open_page(browser, site, "meeting.html")
+    try:
+        edges = page.evaluate("conceptmap.edges.get().map(e => e.text)")
+        assert sorted(edges) == [
+            "both have Kademlia",
+            "cites its map",
+            "lists as related Private DHT",
+        ]
+        box = page.evaluate(
+            """() => {
+                const net = conceptmap.network, at = net.getPositions(['graphsync']).graphsync;
+                const d = net.canvasToDOM(at);
+                const r = document.getElementById('cm-network').getBoundingClientRect();
+                return [r.left + d.x, r.top + d.y];
+            }"""
+        )
+        page.mouse.click(*box)
+        page.wait_for_selector(".atlas-open-session")
+        assert page.get_attribute(".atlas-open-session", "href") == "sessions/graphsync/map.html"
+        with page.expect_navigation():
+            page.mouse.dblclick(*box)
+        assert page.url.endswith("/sessions/graphsync/map.html")
+    finally:
+        page.close()
