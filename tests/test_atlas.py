@@ -6,8 +6,10 @@ leads to its sessions.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import conceptmap as cm
-from conceptmap.atlas import write_atlas, write_site
+from conceptmap.atlas import workers, write_atlas, write_site
 from conceptmap.atlas.markdown import render_markdown, safe_link
 from conceptmap.atlas.meeting import Join, joins, meeting_map
 from conceptmap.atlas.search import index_data, index_script
@@ -357,6 +359,50 @@ def test_the_cli_writes_the_atlas(hostile_maps: Path, tmp_path: Path) -> None:
     assert result.output.strip() == f"Error: {empty}: holds no map (no *.jsonl file)"
 
 
+def test_sessions_written_by_workers_give_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "maps"
+    for n in range(5):
+        m = cm.ConceptMap.create(folder / f"s{n}.jsonl", f"Session {n}", author="a")
+        m.apply(f"concept: Shared idea\nquestion: Question {n}?\naction: Act {n}")
+    assert workers.workers_for(5) == min(2, len(os.sched_getaffinity(0))) or (
+        threading.active_count() > 1  # a browser test's threads: no fork, one process
+    )
+    write_atlas(folder, tmp_path / "pool")
+    monkeypatch.setattr(workers, "MIN_SESSIONS", 1000)
+    write_atlas(folder, tmp_path / "here")
+    pool, here = (
+        {p.relative_to(tmp_path / d): p.read_bytes() for p in (tmp_path / d).rglob("*.*")}
+        for d in ("pool", "here")
+    )
+    assert len(pool) == 5 + 3 + 3 * 5  # the overview, the assets, 3 files per session
+    assert pool == here
+
+
+def _fail_on_two(i: int) -> None:
+    if i == 2:
+        raise FileError("site/x.html", "cannot be written: Permission denied")
+
+
+def _other_error(i: int) -> None:
+    raise cm.ConceptMapError(f"job {i} failed")
+
+
+@pytest.mark.parametrize(
+    ("job", "error", "message"),
+    [
+        (_fail_on_two, FileError, "site/x.html: cannot be written: Permission denied"),
+        (_other_error, cm.ConceptMapError, "job 0 failed"),
+    ],
+)
+def test_an_error_in_a_worker_is_raised_as_it_was(
+    job: Callable[[int], None], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        workers.each(job, 6)
+
+
 # -- in Chromium ----------------------------------------------------------------------------
 
 #: one word only each session's notes hold, for the search test
@@ -417,7 +463,12 @@ def open_page(browser: Any, site: Path, name: str) -> tuple[Any, list[str], list
 
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def dialog(d: Any) -> None:
+        errors.append(f"dialog: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", dialog)
     page.goto(inside + name)
     wait_ready(page)
     return page, requests, errors
@@ -496,9 +547,8 @@ def test_search_finds_a_note_of_any_session_and_opens_its_node(
 
 
 def card_order(page: Any) -> list[str]:
-    return page.eval_on_selector_all(
-        "#atlas-cards > li:not([hidden])", "cs => cs.map(c => c.id.slice(8))"
-    )
+    ids = page.eval_on_selector_all("#atlas-cards > li:not([hidden])", "cs => cs.map(c => c.id)")
+    return [str(i).removeprefix("session-") for i in ids]
 
 
 @pytest.mark.browser

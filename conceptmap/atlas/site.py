@@ -35,6 +35,7 @@ from .markdown import render_markdown
 from .meeting import joins, meeting_map
 from .search import index_script
 from .sessions import Card, Session, card, load_sessions
+from .workers import each
 
 __all__ = ["write_atlas", "write_site"]
 
@@ -164,8 +165,7 @@ def write_site(
     root = Path(out)
     _folder(root / "assets")
     cards = [card(s) for s in sessions]
-    for s in sessions:
-        _session_pages(root, s, title)
+    each(lambda i: _session_pages(root, sessions[i], title), len(sessions))
     _meeting_page(root, sessions, title)
     write_text(root / "assets" / "search-index.js", index_script(sessions))
     _overview(root, cards, title)
