@@ -13,7 +13,7 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 
-__all__ = ["render_markdown", "safe_link"]
+__all__ = ["render_markdown", "safe_link", "split_front_matter"]
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -21,7 +21,7 @@ _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 # the draft's trace comments, which become links to the node on the map
 _TRACE = re.compile(r"[ \t]*<!-- cm:([\w-]+) -->")
-# YAML front matter, shown as a code block (Markdown would read it as a heading)
+# YAML front matter (Markdown would read it as a rule and a heading)
 _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 
@@ -48,12 +48,22 @@ def _parser() -> MarkdownIt:
     return md
 
 
+def split_front_matter(text: str) -> tuple[str, str]:
+    """``(front matter, the rest)`` of a Markdown document (``""`` when it has none).
+
+    >>> split_front_matter("---\\ntitle: x\\n---\\n# x\\n")
+    ('title: x\\n', '# x\\n')
+    """
+    found = _FRONT.match(text)
+    return (found.group(1), text[found.end() :]) if found else ("", text)
+
+
 def render_markdown(text: str, *, trace_to: str | None = None) -> str:
     """``text`` (Markdown) as an HTML fragment; raw HTML in it is shown, never run.
 
     ``trace_to``: the map page the draft's trace comments (``<!-- cm:ID -->``) link
     to, as ``PAGE#node=ID``; without it they are left out (as text they say nothing).
-    YAML front matter shows as a code block.
+    YAML front matter shows as a code block (:func:`split_front_matter` takes it off).
 
     >>> render_markdown("# Goals <script>x</script>\\n\\n[x](javascript:alert(1))")
     '<h1>Goals &lt;script&gt;x&lt;/script&gt;</h1>\\n<p>[x](javascript:alert(1))</p>\\n'

@@ -31,7 +31,7 @@ from ..core.files import write_text
 from ..drawing.html import PageExtras, script_json, write_html
 from ..errors import FileError
 from ..rfc.open_items import CODES
-from .markdown import render_markdown
+from .markdown import render_markdown, split_front_matter
 from .meeting import joins, meeting_map
 from .search import index_script
 from .sessions import Card, Session, card, load_sessions
@@ -99,9 +99,10 @@ def _session_pages(out: Path, s: Session, meeting: str) -> None:
     write_html(s.map, folder / "map.html", extras=extras)
     draft = s.map.rfc()
     write_text(folder / "draft.md", draft)
-    body = render_markdown(draft, trace_to="map.html")
+    front, rest = split_front_matter(draft)
+    body = render_markdown(rest, trace_to="map.html")
     page = _render("draft.html.j2", page="draft", root="../../", title=s.topic,
-                   meeting=meeting, body=body)  # fmt: skip
+                   meeting=meeting, body=body, front=front)  # fmt: skip
     write_text(folder / "draft.html", page)
 
 
