@@ -441,10 +441,12 @@ concept: IPLD selectors
 reference: ../maps/dht.jsonl
 """,
     }
+    dates = {"dht": "2019-07-16", "scaling": "2019-07-15", "graphsync": "2019-07-17"}
     for name, text in texts.items():
         m = cm.ConceptMap.create(folder / f"{name}.jsonl", "placeholder", author="alice")
         m.rename("placeholder", text.splitlines()[0].removeprefix("topic: "))
         m.apply("\n".join(text.splitlines()[1:]))
+        m.set_meta("date", dates[name])
     out = folder.parent / "site"
     write_atlas(folder, out, title="Camp")
     return out
@@ -560,6 +562,8 @@ def card_order(page: Any) -> list[str]:
         ("size", True, ["dht", "scaling", "graphsync"]),
         ("size", False, ["graphsync", "scaling", "dht"]),
         ("open", True, ["dht", "scaling", "graphsync"]),
+        ("date", False, ["scaling", "dht", "graphsync"]),
+        ("date", True, ["graphsync", "dht", "scaling"]),
     ],
 )
 def test_the_index_sorts_its_cards(
