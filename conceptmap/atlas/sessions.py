@@ -8,7 +8,7 @@ counts by kind, the decisions, what is left open, the actions and their owners.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from ..errors import FileError
 from ..model import ConceptMap
 from ..rfc.open_items import OpenItem, open_items
 
-__all__ = ["Action", "Card", "Session", "card", "load_sessions", "sessions_of"]
+__all__ = ["Action", "Card", "Session", "actions_of", "card", "load_sessions", "sessions_of"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Card:
     decisions: list[str]
     open: list[OpenItem]
     actions: list[Action]
-    size: int = field(default=0)
+    size: int = 0
 
 
 def _text(value: Any) -> str:

@@ -160,8 +160,20 @@ def write_site(
 ) -> Path:
     """Write the atlas of ``sessions`` into the folder ``out`` (made if missing).
 
-    Files the atlas writes are replaced; other files in ``out`` are left alone.
+    Files the atlas writes are replaced; other files in ``out`` are left alone
+    (the pages of a session no longer in ``sessions`` stay, linked from nowhere).
     Returns the index page's path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from conceptmap import ConceptMap
+    >>> from conceptmap.atlas.sessions import sessions_of
+    >>> m = ConceptMap("GraphSync", author="d")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     index = write_site(sessions_of([("graphsync", m)]), tmp, title="IPFS Camp")
+    ...     "IPFS Camp" in index.read_text()
+    True
     """
     root = Path(out)
     _folder(root / "assets")
