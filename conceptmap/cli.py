@@ -358,6 +358,34 @@ def sessions(agenda: Path, notebooks: Path, maps: Path, force: bool, by: str | N
 
 
 @main.command()
+@click.argument("maps", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The folder the site goes into (its other files are left alone).",
+)
+@click.option("--title", default="The meeting", show_default=True, help="The meeting's name.")
+def atlas(maps: Path, output: Path, title: str) -> None:
+    """Write a static site of every map in MAPS: an index of the sessions, each map
+    and its draft RFC, a meeting map, open items and actions, search.
+
+    The site opens offline (double-click index.html) and can be published as it
+    is (GitHub Pages): relative links only, no network requests.
+
+    \b
+    Example:
+        conceptmap atlas maps/ -o site/ --title "IPFS Camp 2019"
+    """
+    from .atlas import write_atlas
+
+    index = write_atlas(maps, output, title=title)
+    click.echo(f"wrote the atlas of {maps}: open {index}")
+
+
+@main.command()
 @click.option(
     "-o",
     "--output",

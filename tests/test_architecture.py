@@ -6,7 +6,7 @@ Layers, lowest first (CONTRIBUTING.md draws them):
 - ``core``: the map itself; imports only itself and the two above;
 - ``readwrite``, ``drawing``, ``rfc``: built on core; they may use each other
   but never ``jupyter`` or the top-level façade at module level;
-- ``jupyter``: the notebook side;
+- ``jupyter``: the notebook side; ``atlas`` (the site of a meeting's maps) beside it;
 - top level: ``model`` (the ``ConceptMap`` façade), ``cli``, ``demo``.
 
 An import inside a function (done when it is needed) or under
@@ -29,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "drawing": {"core", "readwrite", "rfc"},
     "rfc": {"core", "readwrite", "drawing"},
     "jupyter": {"core", "readwrite", "drawing", "rfc", "model"},
+    "atlas": {"core", "readwrite", "drawing", "rfc", "model"},
 }
 
 
@@ -147,6 +148,9 @@ def test_only_the_facade_touches_private_state() -> None:
         ("readwrite/dot.py", "from ..jupyter.display import mimebundle"),
         ("rfc/checks.py", "from ..model import ConceptMap"),
         ("drawing/html.py", "from conceptmap.jupyter import magic"),
+        ("drawing/html.py", "from conceptmap.atlas import write_atlas"),
+        ("rfc/draft.py", "from ..atlas.site import write_site"),
+        ("atlas/site.py", "from ..jupyter.display import mimebundle"),
         ("errors.py", "from .core import schema"),
     ],
 )
@@ -162,6 +166,7 @@ def test_a_forbidden_import_is_caught(module: str, line: str) -> None:
         ("core/store.py", "from .schema import slugify"),
         ("readwrite/dot.py", "from ..drawing.style import KIND_STYLES"),
         ("jupyter/magic.py", "from ..model import ConceptMap"),
+        ("atlas/sessions.py", "from ..model import ConceptMap"),
         ("model.py", "from .jupyter.display import mimebundle"),
         (
             "core/plan.py",

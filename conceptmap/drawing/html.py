@@ -11,7 +11,8 @@ import base64
 import gzip
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -169,6 +170,24 @@ def _page_data(m: ConceptMap, positions: Positions | None) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class PageExtras:
+    """What a page in a larger site adds to the map page (the atlas's pages use it).
+
+    ``title`` replaces the topic in the header (a map with no topic node);
+    ``links`` are ``(text, relative href)`` pairs shown in a bar above the header;
+    ``script`` is page code run after the map's own (inline: the page's policy
+    allows no script file), which finds the map through ``window.conceptmap``.
+
+    >>> PageExtras(links=(("Index", "../index.html"),)).links[0][1]
+    '../index.html'
+    """
+
+    title: str | None = None
+    links: Sequence[tuple[str, str]] = ()
+    script: str = ""
+
+
 def script_json(data: Any) -> str:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` left."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
@@ -180,10 +199,12 @@ def render_html(
     positions: Positions | None = None,
     embedded: bool = False,
     highlight: Iterable[str] = (),
+    extras: PageExtras | None = None,
 ) -> str:
     """The page as a string; ``embedded`` packs vis-network small, for notebook output.
 
-    ``highlight``: node ids marked and shown first (see :func:`page_data`).
+    ``highlight``: node ids marked and shown first (see :func:`page_data`);
+    ``extras``: a site's title, links and script (see :class:`PageExtras`).
     """
     from ..version import __version__
 
@@ -193,12 +214,15 @@ def render_html(
     meta = data["meta"]
     n, e = len(data["nodes"]), len(data["edges"])
     date = meta.get("date") or (meta.get("created") or "")[:10]
+    extras = extras or PageExtras()
     return (
         _environment()
         .get_template("map.html.j2")
         .render(
             version=__version__,
-            topic=meta["topic"] or "Untitled map",
+            topic=extras.title or meta["topic"] or "Untitled map",
+            links=extras.links,
+            extra_js=extras.script.replace("</script", "<\\/script"),
             counts=f"{n} node{'s' * (n != 1)} · {e} link{'s' * (e != 1)}",
             date=date,
             participants=[(name, data["authors"][name]) for name in meta["participants"]],
@@ -214,8 +238,15 @@ def render_html(
 
 
 def write_html(
-    m: ConceptMap, path: str | os.PathLike[str], *, positions: Positions | None = None
+    m: ConceptMap,
+    path: str | os.PathLike[str],
+    *,
+    positions: Positions | None = None,
+    extras: PageExtras | None = None,
 ) -> Path:
-    """Write the map as one self-contained HTML file that opens offline."""
-    text = render_html(m, positions=positions)
+    """Write the map as one self-contained HTML file that opens offline.
+
+    ``extras``: a site's title, links and script (see :class:`PageExtras`).
+    """
+    text = render_html(m, positions=positions, extras=extras)
     return write_text(path, text)
