@@ -395,43 +395,79 @@ def _settle(
     tree: cKDTree,
     reach: float,
 ) -> dict[str, Point]:
-    """A few rounds of springs and box repulsion that move only the new nodes."""
+    """A few rounds of springs and box repulsion that move only the new nodes.
+
+    Every round moves all the new nodes at once (whole-array numpy: a change has at
+    most ``BULK`` of them), so a 100-node session replays in a few milliseconds a change.
+    """
     movers = list(done)
     index = {n: i for i, n in enumerate(movers)}
     pos = np.array([done[n] for n in movers], dtype=np.float64)
     # the placed nodes that can be reached: near where the new nodes start
     ids = list(placed)
-    near = sorted({i for found in tree.query_ball_point(pos, reach) for i in found})
+    found = tree.query_ball_point(pos, reach, return_sorted=False)
+    near = np.unique(np.concatenate([np.asarray(f, dtype=np.int64) for f in found]))
     fixed = np.array([placed[ids[i]] for i in near], dtype=np.float64).reshape(-1, 2)
     fixed_half = np.array([sizes.get(ids[i], default) for i in near], dtype=np.float64)
     halves = np.array([sizes.get(n, default) for n in movers], dtype=np.float64)
     all_half = np.vstack([fixed_half.reshape(-1, 2), halves])
+    springs = _springs(movers, index, neighbours, placed)
+    rows = np.arange(len(movers))
     for round_ in range(_SETTLE_ROUNDS):
         step = EDGE_PX * 0.1 * (1 - round_ / _SETTLE_ROUNDS)
         others = np.vstack([fixed, pos])
-        force = np.zeros_like(pos)
-        for i, node in enumerate(movers):
-            diff = pos[i] - others
-            # how far the two boxes (plus padding) overlap along each axis
-            overlap = all_half + halves[i] + _PAD - np.abs(diff)
-            overlap[len(fixed) + i] = 0.0  # not itself
-            hit = (overlap > 0).all(axis=1)
-            if hit.any():
-                # push out along the axis that needs the shorter move
-                o, d = overlap[hit], diff[hit]
-                axis = (o[:, 1] < o[:, 0]).astype(np.int64)
-                push = np.zeros_like(o)
-                rows = np.arange(len(o))
-                push[rows, axis] = np.where(d[rows, axis] >= 0, 1.0, -1.0) * o[rows, axis]
-                force[i] += push.sum(axis=0)
-            for v in neighbours.get(node, ()):
-                target = pos[index[v]] if v in index else placed.get(v)
-                if target is None:
-                    continue
-                delta = np.asarray(target) - pos[i]
-                length = float(np.sqrt((delta * delta).sum()))
-                if length > 0:
-                    force[i] += delta * (0.3 * (length - EDGE_PX) / length)
+        diff = pos[:, None, :] - others[None, :, :]
+        # how far each pair of boxes (plus padding) overlaps along each axis
+        overlap = all_half[None, :, :] + halves[:, None, :] + _PAD - np.abs(diff)
+        overlap[rows, len(fixed) + rows] = 0.0  # not itself
+        hit = (overlap > 0).all(axis=2)
+        # push out along the axis that needs the shorter move
+        vertical = overlap[:, :, 1] < overlap[:, :, 0]
+        sign = np.where(diff >= 0, 1.0, -1.0) * overlap
+        force = np.stack(
+            [
+                np.where(hit & ~vertical, sign[:, :, 0], 0.0).sum(axis=1),
+                np.where(hit & vertical, sign[:, :, 1], 0.0).sum(axis=1),
+            ],
+            axis=1,
+        )
+        force += springs.pull(pos)
         norm = np.sqrt((force * force).sum(axis=1))
         pos += force * (np.minimum(norm, step) / np.maximum(norm, 1e-9))[:, None]
     return {n: (float(pos[i, 0]), float(pos[i, 1])) for i, n in enumerate(movers)}
+
+
+class _Springs:
+    """The links of the moving nodes, as arrays: each pulls toward ``EDGE_PX`` apart."""
+
+    def __init__(self, src: list[int], mover: list[int], point: list[Point]) -> None:
+        self.src = np.array(src, dtype=np.int64)
+        self.mover = np.array(mover, dtype=np.int64)  # the other end, if it moves too
+        self.point = np.array(point, dtype=np.float64).reshape(-1, 2)  # else where it is
+
+    def pull(self, pos: np.ndarray) -> np.ndarray:
+        force = np.zeros_like(pos)
+        if not len(self.src):
+            return force
+        target = np.where((self.mover >= 0)[:, None], pos[self.mover], self.point)
+        delta = target - pos[self.src]
+        length = np.sqrt((delta * delta).sum(axis=1))
+        scale = np.where(length > 0, 0.3 * (length - EDGE_PX) / np.maximum(length, 1e-12), 0.0)
+        np.add.at(force, self.src, delta * scale[:, None])
+        return force
+
+
+def _springs(
+    movers: list[str],
+    index: dict[str, int],
+    neighbours: dict[str, list[str]],
+    placed: dict[str, Point],
+) -> _Springs:
+    ends: list[tuple[int, int, Point]] = []  # (mover, other mover or -1, other's point)
+    for i, node in enumerate(movers):
+        for v in neighbours.get(node, ()):
+            if v in index:
+                ends.append((i, index[v], (0.0, 0.0)))
+            elif v in placed:
+                ends.append((i, -1, placed[v]))
+    return _Springs([e[0] for e in ends], [e[1] for e in ends], [e[2] for e in ends])
