@@ -1,0 +1,147 @@
+"""Sessions from the Markdown tables of an agenda, one per row that names a topic.
+
+Tables are read as people write them: rows with more or fewer cells than the
+header, rows without a leading or trailing pipe, tabs, escaped pipes (``\\|``),
+``<br>`` inside cells, unnamed columns. A table is a session table when its
+header names a topic column and one more kind (:mod:`.headers`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ...core.schema import people
+from . import text
+from .headers import column_kinds
+from .session import Session, topic_and_slug
+
+__all__ = ["Row", "Table", "cells", "find_tables", "table_sessions"]
+
+_ESCAPED_PIPE = "\x00"
+_SEPARATOR_CELL = re.compile(r"^:?-+:?$")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A session read from a table row, with the local pages the row links to."""
+
+    session: Session
+    line: int  # 1-based line number in the agenda
+    pages: list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A Markdown table: its header cells and the line its header is on (1-based)."""
+
+    header: list[str]
+    line: int
+
+
+def cells(line: str) -> list[str]:
+    """The cells of a table row; an escaped pipe stays inside its cell.
+
+    >>> cells("| a \\\\| b | c")
+    ['a | b', 'c']
+    """
+    body = line.replace("\\|", _ESCAPED_PIPE).strip()
+    body = body.removeprefix("|")
+    if body.endswith("|"):
+        body = body[:-1]
+    return [cell.replace(_ESCAPED_PIPE, "|").strip() for cell in body.split("|")]
+
+
+def _is_row(line: str) -> bool:
+    return bool(line.strip()) and "|" in line.replace("\\|", "")
+
+
+def _is_separator(line: str) -> bool:
+    return _is_row(line) and all(
+        _SEPARATOR_CELL.match(cell.replace(" ", "")) for cell in cells(line)
+    )
+
+
+def find_tables(lines: list[str]) -> list[Table]:
+    """Every Markdown table of ``lines`` (a header row above a ``|---|`` row).
+
+    >>> find_tables(["intro", "| A | B |", "|---|---|", "| 1 | 2 |"])
+    [Table(header=['A', 'B'], line=2)]
+    """
+    return [
+        Table(cells(lines[number - 1]), number)
+        for number in range(1, len(lines))
+        if _is_separator(lines[number]) and _is_row(lines[number - 1])
+    ]
+
+
+def table_sessions(lines: list[str], name: str, duration: str) -> list[Row]:
+    """The sessions of every session table in ``lines``, in order.
+
+    ``name`` is the agenda's file name (for ``Session.source``), ``duration``
+    the agenda's own, used where a row gives none.
+
+    >>> [r.session.topic for r in table_sessions(["|Objective|Proposed by|", "|-|-|",
+    ...     "| [Fast IPNS](26.md) | @hugomrdias |"], "a.md", "")]
+    ['Fast IPNS']
+    """
+    rows: list[Row] = []
+    for table in find_tables(lines):
+        kinds = column_kinds(table.header)
+        if "topic" not in kinds or len(kinds) < 2:
+            continue
+        number = table.line + 1  # 0-based index of the first body row
+        while number < len(lines) and _is_row(lines[number]):
+            row = _row(cells(lines[number]), table.header, kinds, duration)
+            if row is not None:
+                session, pages = row
+                source = f"{name}, line {number + 1}"
+                rows.append(Row(replace(session, source=source), number + 1, pages))
+            number += 1
+    return rows
+
+
+def _row(
+    row: list[str], header: list[str], kinds: dict[str, int], duration: str
+) -> tuple[Session, list[str]] | None:
+    width = len(header)
+    extra = [cell for cell in row[width:] if not text.is_unknown(cell)]
+    row = row[:width] + [""] * (width - len(row))
+
+    def cell(kind: str) -> str:
+        return row[kinds[kind]] if kind in kinds else ""
+
+    title, page = text.title(cell("topic"))
+    if not title:
+        return None
+    topic, slug = topic_and_slug(title)
+    # the other cells: unnamed columns, columns of no known kind, cells past the header
+    others = [c for i, c in enumerate(row) if i not in kinds.values()] + extra
+    # cells past the header are kept as part of the description, not dropped
+    description = " ".join([cell("description"), *(c for c in extra if not text.only_people(c))])
+    ordered = [cell("topic"), *(c for i, c in enumerate(row) if i != kinds["topic"]), *extra]
+    session = Session(
+        topic=topic,
+        proposer=_proposer(cell("proposer"), others),
+        participants=text.names(cell("participants")),
+        description=text.prose(description.strip()),
+        duration=text.clean(text.plain(cell("duration"))) or duration,
+        source="",
+        links=text.links(" ".join(ordered)),
+        slug=slug,
+    )
+    pages = text.page_targets(" ".join(ordered))
+    return session, list(dict.fromkeys(([page] if page in pages else []) + pages))
+
+
+def _proposer(cell: str, others: list[str]) -> list[str]:
+    """Who proposed a session: the proposer cell's names, else handles elsewhere in the row.
+
+    A proposer cell of avatar HTML names nobody; the handle then sits in an
+    unnamed column (``**[@handle](…)**``), or failing that in the avatar's link.
+    """
+    if found := text.names(cell):
+        return found
+    if found := [h for c in others if text.only_people(c) for h in text.handles(c)]:
+        return people(found)
+    return text.profile_handles(cell)
