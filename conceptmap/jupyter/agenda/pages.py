@@ -89,9 +89,9 @@ def _is_field_start(line: str) -> bool:
     return match is not None and (match["name"].endswith(":") or match["value"].startswith(":"))
 
 
-def _following(lines: list[str], start: int) -> list[str]:
-    """The lines of a field whose value starts on the next line, up to what ends it."""
-    body: list[str] = []
+def _following(lines: list[str], start: int) -> list[int]:
+    """The indices of a field's lines when its value starts on the next line."""
+    body: list[int] = []
     for index in range(start, len(lines)):
         line = lines[index]
         if _HEADING.match(line) or _is_field_start(line):
@@ -102,8 +102,27 @@ def _following(lines: list[str], start: int) -> list[str]:
             after = next((n for n in lines[index + 1 :] if n.strip()), "")
             if not (_LIST_ITEM.match(after) or after[:1].isspace()):
                 break
-        body.append(line)
+        body.append(index)
     return body
+
+
+def _scan(lines: list[str]) -> tuple[dict[str, list[str]], set[int]]:
+    """The fields by kind, and the indices of every line that is part of a field."""
+    found: dict[str, list[str]] = {}
+    taken: set[int] = set()
+    for index, line in enumerate(lines):
+        field = _field(line)
+        if field is None:
+            continue
+        kind, value = field
+        taken.add(index)
+        if not value:
+            following = _following(lines, index + 1)
+            taken.update(following)
+            value = "\n".join(lines[n].strip() for n in following)
+        if kind:
+            found.setdefault(kind, []).append(value)
+    return found, taken
 
 
 def fields(lines: list[str]) -> dict[str, list[str]]:
@@ -112,16 +131,7 @@ def fields(lines: list[str]) -> dict[str, list[str]]:
     >>> fields(["- **Led by:** @vmx", "**Goals:**", "- one", "- two", "", "Prose."])
     {'lead': ['@vmx'], 'objective': ['- one\\n- two']}
     """
-    found: dict[str, list[str]] = {}
-    for index, line in enumerate(lines):
-        field = _field(line)
-        if field is None or not field[0]:
-            continue
-        kind, value = field
-        if not value:
-            value = "\n".join(part.strip() for part in _following(lines, index + 1))
-        found.setdefault(kind, []).append(value)
-    return found
+    return _scan(lines)[0]
 
 
 def _sections(lines: list[str]) -> list[_Section]:
@@ -163,13 +173,13 @@ def _people(lines: list[str]) -> list[str]:
     return people(found)
 
 
-def _intro(lines: list[str], title_line: int) -> str:
+def _intro(lines: list[str], title_line: int, taken: set[int]) -> str:
     """The paragraph(s) between the title and the first heading, fields left out."""
     body: list[str] = []
-    for line in lines[title_line + 1 :]:
-        if _HEADING.match(line):
+    for index in range(title_line + 1, len(lines)):
+        if _HEADING.match(lines[index]):
             break
-        body.append("" if _field(line) is not None else line)
+        body.append("" if index in taken else lines[index])
     return _block(body)
 
 
@@ -190,7 +200,7 @@ def page_session(lines: list[str], name: str, *, linked: bool = False) -> Sessio
     """
     lines = _unfenced(lines)
     title_line = _title_line(lines)
-    found, sections = fields(lines), _sections(lines)
+    (found, taken), sections = _scan(lines), _sections(lines)
     team = [s for s in sections if set(s.heading.split()) & _TEAM_SECTIONS]
     goals = [s for s in sections if s.heading in _DESCRIPTION_SECTIONS]
     known = found.keys() & {"proposer", "lead", "required", "team", "objective"}
@@ -206,7 +216,7 @@ def page_session(lines: list[str], name: str, *, linked: bool = False) -> Sessio
         topic=topic,
         proposer=proposer or _people(_body(authors)),
         participants=people([*crew_names, *_people(_body(team))]),
-        description=_description(lines, title_line, found.get("objective", []), goals),
+        description=_description(lines, (title_line, taken), found.get("objective", []), goals),
         duration=next((d for d in map(text.clean, found.get("duration", [])) if d), ""),
         source=f"{name}, line {(title_line or 0) + 1}",
         links=text.links("\n".join(lines)),
@@ -215,11 +225,15 @@ def page_session(lines: list[str], name: str, *, linked: bool = False) -> Sessio
 
 
 def _description(
-    lines: list[str], title_line: int | None, objectives: list[str], goals: list[_Section]
+    lines: list[str],
+    title: tuple[int | None, set[int]],
+    objectives: list[str],
+    goals: list[_Section],
 ) -> str:
     """The objective field, the opening paragraph and the first goal or details section."""
     objective = next((v for v in (_block(v.split("\n")) for v in objectives) if v), "")
-    intro = _intro(lines, title_line) if title_line is not None else ""
+    title_line, taken = title
+    intro = _intro(lines, title_line, taken) if title_line is not None else ""
     section = next((b for b in (_block(s.body) for s in goals) if b), "")
     return "\n\n".join(dict.fromkeys(part for part in (objective, intro, section) if part))
 
