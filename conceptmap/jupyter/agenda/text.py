@@ -125,7 +125,8 @@ def names(text: str) -> list[str]:
         if part_handles := _HANDLE.findall(part):
             found += part_handles
             continue
-        name = " ".join(_EMPHASIS.sub("", part).split()).strip(" *_-:.")
+        # an escaped tag ("&lt;b&gt;") decodes to a tag: still markup, not a name
+        name = " ".join(_EMPHASIS.sub("", _TAG.sub("", part)).split()).strip(" *_-:.")
         if _LETTER.search(name) and not is_unknown(name) and name.casefold() not in _NOBODY:
             found.append(name)
     return people(found)
