@@ -26,6 +26,8 @@ __all__ = ["MAX_PAGE_BYTES", "follow"]
 
 #: the largest session page that is read, in bytes
 MAX_PAGE_BYTES = 1_000_000
+#: how many of a row's local links are looked at
+MAX_PAGES_PER_ROW = 5
 
 
 class _NotRead(Exception):
@@ -41,7 +43,9 @@ def follow(row: Row, agenda: Path) -> Session:
     that is missing or refused is a warning, the session is produced anyway.
     """
     session, merged = row.session, False
-    for link in row.pages:
+    # a row links to its page, perhaps a details page too: a row of a thousand
+    # links is not a thousand files to open
+    for link in row.pages[:MAX_PAGES_PER_ROW]:
         where = f"{agenda}, line {row.line}"
         try:
             lines = _page_lines(agenda, link)

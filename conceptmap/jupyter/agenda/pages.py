@@ -22,7 +22,7 @@ __all__ = ["fields", "page_session"]
 
 _BOLD_FIELD = re.compile(r"^(?:[-*+]\s+)?(?:\*\*|__)(?P<name>.+?)(?:\*\*|__)\s*:?\s*(?P<value>.*)$")
 _PLAIN_FIELD = re.compile(r"^(?:[-*+]\s+)?(?P<name>[A-Za-z][A-Za-z ]{0,50}):(?:\s+(?P<value>.*))?$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _TITLE_PREFIX = re.compile(r"^(?:session|sessions|deep technical design|deep dive)\s*:\s*", re.I)
 # a name in a list of people ends where a remark starts: "Alice (Protocol Labs)", "Bob - notes"
@@ -83,26 +83,29 @@ def _field(line: str) -> tuple[str, str] | None:
     return kind, value
 
 
-def _is_field_start(line: str) -> bool:
-    # "**Name:**" or "**Name**:" (not any bold text) ends the lines of the field before
-    match = _BOLD_FIELD.match(line.strip())
-    return match is not None and (match["name"].endswith(":") or match["value"].startswith(":"))
-
-
 def _following(lines: list[str], start: int) -> list[int]:
-    """The indices of a field's lines when its value starts on the next line."""
+    """The indices of a field's lines when its value starts on the next line.
+
+    They run to the next heading or field, or to a blank line that is not followed
+    by more of a list. Each line is looked at once (a page may have a million).
+    """
     body: list[int] = []
-    for index in range(start, len(lines)):
+    index = start
+    while index < len(lines):
         line = lines[index]
-        if _HEADING.match(line) or _is_field_start(line):
+        if _HEADING.match(line) or _field(line) is not None:
             break
-        if not line.strip():
-            if not body:
-                continue
-            after = next((n for n in lines[index + 1 :] if n.strip()), "")
-            if not (_LIST_ITEM.match(after) or after[:1].isspace()):
-                break
-        body.append(index)
+        if line.strip():
+            body.append(index)
+            index += 1
+            continue
+        after = index
+        while after < len(lines) and not lines[after].strip():
+            after += 1
+        more = after < len(lines) and (_LIST_ITEM.match(lines[after]) or lines[after][:1].isspace())
+        if body and not more:
+            break
+        index = after
     return body
 
 
@@ -140,6 +143,7 @@ def _sections(lines: list[str]) -> list[_Section]:
     for line in lines:
         heading = _HEADING.match(line)
         if heading:
+            # closing #s are not words, so they drop out here
             words = " ".join(_WORD.findall(text.plain(heading[2]).casefold()))
             sections.append(_Section(words if len(heading[1]) > 1 else "", []))
         elif sections:

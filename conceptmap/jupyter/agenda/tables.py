@@ -120,6 +120,7 @@ def _row(
     # cells past the header are kept as part of the description, not dropped
     description = " ".join([cell("description"), *(c for c in extra if not text.only_people(c))])
     ordered = [cell("topic"), *(c for i, c in enumerate(row) if i != kinds["topic"]), *extra]
+    found_links, pages = text.links_and_pages(" ".join(ordered))
     session = Session(
         topic=topic,
         proposer=_proposer(cell("proposer"), others),
@@ -127,10 +128,9 @@ def _row(
         description=text.prose(description.strip()),
         duration=text.clean(text.plain(cell("duration"))) or duration,
         source="",
-        links=text.links(" ".join(ordered)),
+        links=found_links,
         slug=slug,
     )
-    pages = text.page_targets(" ".join(ordered))
     return session, list(dict.fromkeys(([page] if page in pages else []) + pages))
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "handles",
     "is_unknown",
     "links",
+    "links_and_pages",
     "names",
     "only_people",
     "page_targets",
@@ -103,7 +104,7 @@ def handles(text: str) -> list[str]:
     >>> handles("**[@Kubuxu](https://github.com/Kubuxu)**, me@example.org, @vmx and @Kubuxu")
     ['@Kubuxu', '@vmx']
     """
-    return people(_HANDLE.findall(plain(text)))
+    return people(_HANDLE.findall(plain(text))) if "@" in text else []
 
 
 def names(text: str) -> list[str]:
@@ -138,6 +139,8 @@ def only_people(text: str) -> bool:
     >>> only_people("**[@Kubuxu](https://github.com/Kubuxu)**"), only_people("ask @vmx")
     (True, False)
     """
+    if "@" not in text:
+        return False
     text = plain(text)
     rest = _HANDLE.sub(" ", text)
     return bool(_HANDLE.search(text)) and not _LETTER.search(_NAME_SEPARATORS.sub(" ", rest))
@@ -173,11 +176,7 @@ def links(text: str) -> list[str]:
     >>> links("[a](x.md) and [@vmx](https://github.com/vmx), see https://example.org/y")
     ['x.md', 'https://example.org/y']
     """
-    text = _TAG.sub(" ", _strip_comments(text))
-    targets = [m[3] for m in _MD_LINK.finditer(text) if not _HANDLE.fullmatch(m[2].strip())]
-    # a URL ends before the punctuation of the sentence it stands in
-    targets += (url.rstrip(".,;:!?") for url in _BARE_URL.findall(_MD_LINK.sub(" ", text)))
-    return list(dict.fromkeys(targets))
+    return links_and_pages(text)[0]
 
 
 def page_targets(text: str) -> list[str]:
@@ -186,9 +185,27 @@ def page_targets(text: str) -> list[str]:
     >>> page_targets("[a](x.md#part) ![i](d.png) [b](https://e.org) [c](#top) [d](//cdn/x)")
     ['x.md#part']
     """
-    found = (m[3] for m in _MD_LINK.finditer(text) if not m[1])
-    local = (t for t in found if "://" not in t and not t.startswith(("#", "mailto:", "//")))
-    return list(dict.fromkeys(local))
+    return links_and_pages(text)[1]
+
+
+def links_and_pages(text: str) -> tuple[list[str], list[str]]:
+    """:func:`links` and :func:`page_targets` of ``text``, in one pass over it."""
+    if "<" in text:
+        text = _TAG.sub(" ", _strip_comments(text))
+    targets: list[str] = []
+    pages: list[str] = []
+    for match in _MD_LINK.finditer(text) if "](" in text else ():
+        target = match[3]
+        if not _HANDLE.fullmatch(match[2].strip()):
+            targets.append(target)
+        remote = "://" in target or target.startswith(("#", "mailto:", "//"))
+        if not (match[1] or remote):
+            pages.append(target)
+    if "http" in text:
+        # a URL ends before the punctuation of the sentence it stands in
+        bare = _BARE_URL.findall(_MD_LINK.sub(" ", text))
+        targets += (url.rstrip(".,;:!?") for url in bare)
+    return list(dict.fromkeys(targets)), list(dict.fromkeys(pages))
 
 
 def prose(text: str) -> str:
