@@ -50,6 +50,8 @@ def table(header: str, row: tuple[str, ...]) -> str:
         ("🗣 Topic | 👤 Host | 👥 Attendees | 📝 Description", ROW),
         ("Objective | Proposed by | Who | Details", ROW),
         ("topic | presented by | attending | goals", ROW),
+        ("Topic | Proposed&nbsp;by | Participant(s) | Description", ROW),
+        ("Talk | Speaker(s) | Co-leads | Synopsis", ("T", "@p", "", "Some words")),
         # a topic and an objective: the objective describes the topic
         ("Topic | Owner | Participants | Objective", ROW),
         # a column nobody recognises is not read as anything
@@ -91,6 +93,10 @@ AVATAR = (
         ("**[@erin](https://github.com/erin)**", ["@erin"]),
         ("[Frank](https://github.com/frank)", ["Frank"]),
         ("@a, Alice, @A", ["@a", "Alice"]),  # each person once
+        ("@vmx/@stebalien", ["@vmx", "@stebalien"]),
+        ("@ipfs/wg-dht", ["@ipfs/wg-dht"]),  # a team is one handle
+        ("see https://medium.com/@user and @real", ["@real"]),  # a URL is nobody
+        ("👋 Alice, Bob (maybe)", ["Alice", "Bob"]),
         ("everyone", []),
         ("TBD", []),
         ("???", []),
@@ -115,6 +121,24 @@ def test_handles_in_other_cells_are_read_only_when_the_cell_holds_nothing_else(
     path = tmp_path / "agenda.md"
     path.write_text(text, encoding="utf-8")
     assert [s.proposer for s in read_agenda(path)] == [["@kubo"], [], ["@extra"]]
+
+
+def test_the_pauses_of_a_schedule_are_no_sessions(tmp_path: Path) -> None:
+    text = (
+        "| Time | Session | Speaker |\n|---|---|---|\n"
+        "| 10:00 | Opening the DHT | @a |\n"
+        "| 12:00 | Lunch 🍕 | |\n"
+        "| 14:00 | ☕ Coffee break | |\n"
+        "| 14:30 | Breaking changes in Kubo | @b |\n"
+    )
+    path = tmp_path / "agenda.md"
+    path.write_text(text, encoding="utf-8")
+    sessions = read_agenda(path)
+    # a clock time is when a session starts, not how long it lasts
+    assert [(s.topic, s.duration, s.proposer) for s in sessions] == [
+        ("Opening the DHT", "", ["@a"]),
+        ("Breaking changes in Kubo", "", ["@b"]),
+    ]
 
 
 # -- titles ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ a topic.
 
 from __future__ import annotations
 
+import html
 import re
 
 __all__ = ["KINDS", "column_kinds", "header_kinds"]
@@ -46,7 +47,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _normalise(header: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", header.casefold()).split())
+    return " ".join(_NOT_WORD.sub(" ", html.unescape(header).casefold()).split())
 
 
 def header_kinds(header: str) -> tuple[str, ...]:

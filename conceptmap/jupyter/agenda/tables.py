@@ -20,6 +20,13 @@ __all__ = ["Row", "Table", "cells", "find_tables", "table_sessions"]
 
 _ESCAPED_PIPE = "\x00"
 _SEPARATOR_CELL = re.compile(r"^:?-+:?$")
+# rows of a schedule that are no session
+_PAUSES = frozenset(
+    {"lunch", "break", "coffee", "coffee break", "tea break", "dinner", "breakfast", "snacks"}
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+# "10:00" or "10:00-10:45" in a "Time" column is when, not how long
+_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[-–]\s*\d{1,2}[:.]\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ def _row(
         return row[kinds[kind]] if kind in kinds else ""
 
     title, page = text.title(cell("topic"))
-    if not title:
+    if not title or " ".join(_NOT_WORD.sub(" ", title.casefold()).split()) in _PAUSES:
         return None
     topic, slug = topic_and_slug(title)
     # the other cells: unnamed columns, columns of no known kind, cells past the header
@@ -126,12 +133,17 @@ def _row(
         proposer=_proposer(cell("proposer"), others),
         participants=text.names(cell("participants")),
         description=text.prose(description.strip()),
-        duration=text.clean(text.plain(cell("duration"))) or duration,
+        duration=_duration(cell("duration")) or duration,
         source="",
         links=found_links,
         slug=slug,
     )
     return session, list(dict.fromkeys(([page] if page in pages else []) + pages))
+
+
+def _duration(cell: str) -> str:
+    value = text.clean(text.plain(cell))
+    return "" if _CLOCK.match(value) else value
 
 
 def _proposer(cell: str, others: list[str]) -> list[str]:

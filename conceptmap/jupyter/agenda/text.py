@@ -35,8 +35,11 @@ _UNKNOWN = frozenset(
 _NOBODY = frozenset({"everyone", "everybody", "anyone", "anybody", "all", "open", "you", "us"})
 # the template's "_{your github handle}_"
 _PLACEHOLDER = re.compile(r"^_?\{.*\}_?$", re.DOTALL)
-# a GitHub handle: not the middle of an e-mail address or of a URL path
-_HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9][A-Za-z0-9_-]*")
+# a GitHub handle: not the middle of an e-mail address (URLs are taken out first)
+# (a team, "@ipfs/wg-dht", is one handle)
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)?")
+# a remark in brackets after a name: "Bob (maybe)", "Jessica Schilling (Protocol Labs)"
+_REMARK = re.compile(r"\s*\([^()]*\)")
 # [text](target "title"): no part can match what another part may, so a line
 # of a million '[' or '[](' fails at each position at once (no backtracking)
 _MD_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(\s*([^()\s\[\]]+)(?:\s[^()\[\]]*)?\)")
@@ -98,39 +101,62 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
+def _people_text(text: str) -> str:
+    # a URL is no one's name, and "medium.com/@user" is no handle
+    return _BARE_URL.sub(" ", plain(text))
+
+
 def handles(text: str) -> list[str]:
     """The ``@handles`` that ``text`` names, each once, in order; links and tags are not read.
 
     >>> handles("**[@Kubuxu](https://github.com/Kubuxu)**, me@example.org, @vmx and @Kubuxu")
     ['@Kubuxu', '@vmx']
     """
-    return people(_HANDLE.findall(plain(text))) if "@" in text else []
+    return people(_HANDLE.findall(_people_text(text))) if "@" in text else []
 
 
 def names(text: str) -> list[str]:
-    """The people a cell names: its ``@handles``, or else its separated names.
+    """The people a cell names: its ``@handles`` and its names, each once.
 
     Names are separated by commas, semicolons, "and", "&" and line breaks
-    (``<br>``). Markup is never a name: a cell of only avatar HTML names nobody.
+    (``<br>``); a remark in brackets is not part of a name. In a cell that has
+    handles, only a capitalised name of at most four words is a name too (so
+    "@a, Will Scott" is two people, "ask @a and see" one). Markup is never a
+    name: a cell of only avatar HTML names nobody.
 
-    >>> names("Alice Smith<br>Bob &amp; **Carol**")
+    >>> names("Alice Smith<br>Bob (maybe) &amp; **Carol**")
     ['Alice Smith', 'Bob', 'Carol']
+    >>> names("@aschmahmann, Will Scott, Ian Preston (@ianopolous), see you")
+    ['@aschmahmann', 'Will Scott', '@ianopolous']
     >>> names('<a href="https://github.com/x"><img alt="x" src="x.png"></a>')
     []
     """
     if is_unknown(text):  # before splitting: a template's "_{a, b}_" is one placeholder
         return []
+    text = _people_text(text)
+    mixed = bool(_HANDLE.search(text))
     found: list[str] = []
-    for part in _NAME_SEPARATORS.split(plain(text)):
-        # "Ian Preston (@ianopolous)" is @ianopolous; "Will Scott" is a name
+    for part in _NAME_SEPARATORS.split(text):
         if part_handles := _HANDLE.findall(part):
             found += part_handles
             continue
         # an escaped tag ("&lt;b&gt;") decodes to a tag: still markup, not a name
-        name = " ".join(_EMPHASIS.sub("", _TAG.sub("", part)).split()).strip(" *_-:.")
-        if _LETTER.search(name) and not is_unknown(name) and name.casefold() not in _NOBODY:
+        name = _trim(" ".join(_REMARK.sub("", _EMPHASIS.sub("", _TAG.sub("", part))).split()))
+        if not _LETTER.search(name) or is_unknown(name) or name.casefold() in _NOBODY:
+            continue
+        if not mixed or (name[0].isupper() and len(name.split()) <= 4):
             found.append(name)
     return people(found)
+
+
+def _trim(name: str) -> str:
+    """``name`` without the symbols around it ("👋 Alice", "- Bob:"); a loop, not a regex."""
+    start, end = 0, len(name)
+    while start < end and not (name[start].isalnum() or name[start] == "@"):
+        start += 1
+    while end > start and not (name[end - 1].isalnum() or name[end - 1] in ".)"):
+        end -= 1
+    return name[start:end]
 
 
 def only_people(text: str) -> bool:
@@ -141,7 +167,7 @@ def only_people(text: str) -> bool:
     """
     if "@" not in text:
         return False
-    text = plain(text)
+    text = _people_text(text)
     rest = _HANDLE.sub(" ", text)
     return bool(_HANDLE.search(text)) and not _LETTER.search(_NAME_SEPARATORS.sub(" ", rest))
 
