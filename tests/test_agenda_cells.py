@@ -13,10 +13,14 @@ import warnings
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from conceptmap.errors import MapFileWarning
+import conceptmap as cm
+from conceptmap.cli import main
+from conceptmap.errors import FileError, MapFileWarning
 from conceptmap.jupyter.agenda import Session, read_agenda
 
+OBJECTIVES = Path(__file__).parent / "data" / "agendas" / "objectives.md"
 ROW = ("T", "@p", "@w", "Some words")
 
 
@@ -274,3 +278,47 @@ def test_a_missing_title_page_warns_and_the_details_page_is_read(tmp_path: Path)
         ["@lead"],
         ["gone.md", "details.md"],
     )
+
+
+# -- through the CLI --------------------------------------------------------------------
+
+
+def test_sessions_writes_every_session_and_prints_the_missing_page(tmp_path: Path) -> None:
+    nb, maps = tmp_path / "nb", tmp_path / "maps"
+    result = CliRunner().invoke(
+        main, ["sessions", str(OBJECTIVES), "-o", str(nb), "--maps", str(maps)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"warning: {OBJECTIVES}, line 11: the linked page 'retro.md'" in result.stderr
+    assert len(list(nb.glob("*.ipynb"))) == 5
+    hydras = cm.ConceptMap.load(maps / "hydra-boosters-keep-or-retire.jsonl")
+    assert hydras.meta["topic"] == "Hydra boosters: keep or retire?"
+    assert hydras.meta["participants"][:2] == ["@yiannisbot", "@guillaumemichel"]
+
+
+# -- what is not an agenda -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "| Name | Value |\n|---|---|\n| a | b |\n",
+            "its table on line 1 is headed 'Name | Value'",
+        ),
+        (  # a topic column alone is a list of topics, not sessions
+            "# Ideas\n\n| Objective |\n|---|\n| Faster DHT |\n",
+            "its table on line 3 is headed 'Objective'",
+        ),
+        ("# Meeting notes\n\nWe talked about the DHT.\n", "it has no Markdown table"),
+    ],
+)
+def test_a_page_that_is_not_an_agenda_says_what_it_saw(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FileError, match="is not an agenda") as caught:
+        read_agenda(path)
+    assert reason in str(caught.value)
+    assert "topic column (topic, title, session, objective, project)" in str(caught.value)
