@@ -225,6 +225,8 @@ def linked(tmp_path: Path, page: str, row_people: str = "") -> Session:
             ["@must", "@lead"],
         ),
         ("# T\n\n```\n## Team\n- @in-a-code-block\n```\n", []),
+        # a sentence in a field is not a person
+        ("# T\n\n- **Who has to be there:** Session leaders who know the design\n", []),
     ],
 )
 def test_people_on_a_session_page(tmp_path: Path, page: str, people: list[str]) -> None:
@@ -251,6 +253,8 @@ def test_a_pages_people_are_merged_into_the_rows_each_once(tmp_path: Path) -> No
         ("# T\n\n**Goals**\n\n1. one\n2. two\n", "1. one\n2. two"),
         ("# T\n\n- **Objective:** Ship it.\n\n## Details\n\nHow.\n", "Ship it.\n\nHow."),
         ("# T\n\nOpening words.\n\n## Goal\n\nThe goal.\n", "Opening words.\n\nThe goal."),
+        # a paragraph that starts in bold is a paragraph, not a field
+        ("# T\n\n**IPFS** is a protocol.\n\n## Team\n- @a\n", "**IPFS** is a protocol."),
         ("# T\n\n## Goals\n\nTBD\n", ""),
         ("# T\n\n## Goal\n\n<Define what we would get>\n", ""),
         ("# T\n\n- **Goals:** _{describe the goal}_\n", ""),

@@ -20,7 +20,9 @@ from .session import Session, topic_and_slug
 
 __all__ = ["fields", "page_session"]
 
-_BOLD_FIELD = re.compile(r"^(?:[-*+]\s+)?(?:\*\*|__)(?P<name>.+?)(?:\*\*|__)\s*:?\s*(?P<value>.*)$")
+_BOLD_FIELD = re.compile(
+    r"^(?:[-*+]\s+)?(?:\*\*|__)(?P<name>.+?)(?:\*\*|__)\s*(?P<colon>:?)\s*(?P<value>.*)$"
+)
 _PLAIN_FIELD = re.compile(r"^(?:[-*+]\s+)?(?P<name>[A-Za-z][A-Za-z ]{0,50}):(?:\s+(?P<value>.*))?$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
@@ -72,6 +74,8 @@ def _field(line: str) -> tuple[str, str] | None:
     """A field line's kind and value, or None; a bold field of no known kind has kind ``""``."""
     stripped = line.strip()
     bold = _BOLD_FIELD.match(stripped)
+    if bold and bold["value"] and not (bold["name"].endswith(":") or bold["colon"]):
+        bold = None  # "**IPFS** is a protocol": a sentence that starts in bold
     match = bold or _PLAIN_FIELD.match(stripped)
     if match is None:
         return None
@@ -247,6 +251,12 @@ def _body(sections: list[_Section]) -> list[str]:
 
 
 def _people_in(value: str) -> list[str]:
-    """The people of a field: a list on the following lines, or names on the field's line."""
+    """The people of a field: a list on the following lines, or names on the field's line.
+
+    A name of more than five words is a sentence ("Session leaders who have the
+    design knowledge"), not a person.
+    """
     lines = value.split("\n")
-    return _people(lines) if len(lines) > 1 or _LIST_ITEM.match(value) else text.names(value)
+    if len(lines) > 1 or _LIST_ITEM.match(value):
+        return _people(lines)
+    return [n for n in text.names(value) if n.startswith("@") or len(n.split()) <= 5]
