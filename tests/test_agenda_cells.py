@@ -127,6 +127,15 @@ def test_handles_in_other_cells_are_read_only_when_the_cell_holds_nothing_else(
     assert [s.proposer for s in read_agenda(path)] == [["@kubo"], [], ["@extra"]]
 
 
+def test_a_column_of_titles_that_link_to_pages_is_an_agenda(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A\n\n## Team\n- @a\n- @b\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# B\n\n- **Led by:** @c\n", encoding="utf-8")
+    path = tmp_path / "agenda.md"
+    path.write_text("| Deep dives |\n|---|\n| [A](a.md) |\n| [B](b.md) |\n", encoding="utf-8")
+    sessions = read_agenda(path)
+    assert [(s.topic, s.participants) for s in sessions] == [("A", ["@a", "@b"]), ("B", ["@c"])]
+
+
 def test_the_pauses_of_a_schedule_are_no_sessions(tmp_path: Path) -> None:
     text = (
         "| Time | Session | Speaker |\n|---|---|---|\n"

@@ -95,17 +95,34 @@ def table_sessions(lines: list[str], name: str, duration: str) -> list[Row]:
     rows: list[Row] = []
     for table in find_tables(lines):
         kinds = column_kinds(table.header)
-        if "topic" not in kinds or len(kinds) < 2:
+        body = _body(lines, table)
+        if "topic" not in kinds:
             continue
-        number = table.line + 1  # 0-based index of the first body row
-        while number < len(lines) and _is_row(lines[number]):
-            row = _row(cells(lines[number]), table.header, kinds, duration)
+        # a column of topics alone is a list of ideas, unless they link to session pages
+        if len(kinds) < 2 and not any(_links_a_page(row[kinds["topic"]]) for _, row in body):
+            continue
+        for number, cells_ in body:
+            row = _row(cells_, table.header, kinds, duration)
             if row is not None:
                 session, pages = row
-                source = f"{name}, line {number + 1}"
-                rows.append(Row(replace(session, source=source), number + 1, pages))
-            number += 1
+                source = f"{name}, line {number}"
+                rows.append(Row(replace(session, source=source), number, pages))
     return rows
+
+
+def _body(lines: list[str], table: Table) -> list[tuple[int, list[str]]]:
+    """The rows under a table's header, with their 1-based line numbers."""
+    body, number = [], table.line + 1  # 0-based index of the first body row
+    while number < len(lines) and _is_row(lines[number]):
+        body.append((number + 1, cells(lines[number])))
+        number += 1
+    return body
+
+
+def _links_a_page(cell: str) -> bool:
+    """Whether a title cell is a link to a local page (not a URL, not an image)."""
+    page = text.title(cell)[1]
+    return bool(page) and page in text.page_targets(cell)
 
 
 def _row(
