@@ -9,6 +9,9 @@ linked page's people merged into the row's.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -335,3 +338,43 @@ def test_a_page_that_is_not_an_agenda_says_what_it_saw(
         read_agenda(path)
     assert reason in str(caught.value)
     assert "topic column (topic, title, session, objective, project)" in str(caught.value)
+
+
+# -- linear time ---------------------------------------------------------------------------
+
+READ_IN_CHILD = r"""
+import sys, warnings
+from conceptmap.jupyter.agenda import read_agenda
+warnings.simplefilter("ignore")
+print(len(read_agenda(sys.argv[1])))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", [" ", "(", " \t", "a ", "[x](y "])
+def test_long_runs_in_cells_and_pages_read_in_linear_time(tmp_path: Path, unit: str) -> None:
+    # unanchored patterns that start with \s* were quadratic: 20,000 spaces took 68 s
+    run = "x" + unit * (200_000 // len(unit)) + "x"  # inside a cell, not stripped off its ends
+    (tmp_path / "page.md").write_text(
+        f"# T {run}\n\n- **Duration:** {run})\n\n**Goals:**\n{run}\n\n## Team\n\n- {run}\n{run}\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "agenda.md"
+    path.write_text(
+        "- **Duration:** " + run + ")\n\n| Topic | Proposed by | Participants | Description |\n"
+        f"|---|---|---|---|\n| [T](page.md) {run} | {run} | @a {run} | {run} |\n",
+        encoding="utf-8",
+    )
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", READ_IN_CHILD, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"reading 200,000 characters of {unit!r} took over 30 s")
+    assert done.stdout.strip() == "1", done.stderr[-2000:]

@@ -19,7 +19,6 @@ unnamed columns, titles that are links, and cells that say ``???``, ``TBD``,
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from ...errors import FileError
@@ -88,4 +87,6 @@ def _read_lines(path: str | os.PathLike[str]) -> list[str]:
 def _agenda_duration(lines: list[str]) -> str:
     """The agenda's ``Duration:`` line, without its parenthetical remark."""
     duration = clean(next(iter(fields(lines).get("duration", [])), ""))
-    return re.sub(r"\s*\(.*\)\s*$", "", duration)
+    if duration.endswith(")"):  # rfind, not a regex: linear however many "(" there are
+        duration = duration[: duration.rfind("(")].rstrip()
+    return duration

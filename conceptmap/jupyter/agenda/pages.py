@@ -28,7 +28,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _TITLE_PREFIX = re.compile(r"^(?:session|sessions|deep technical design|deep dive)\s*:\s*", re.I)
 # a name in a list of people ends where a remark starts: "Alice (Protocol Labs)", "Bob - notes"
-_REMARK = re.compile(r"\s+(?:\(|[-–—]\s|:)|:\s")
+_REMARK = re.compile(r"\s(?:\(|[-–—]\s|:)|:\s")
 _WORD = re.compile(r"[^\W_]+")
 
 # Field kinds, each with the (lower-case) starts of the field names that name it.

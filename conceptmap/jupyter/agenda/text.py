@@ -39,7 +39,8 @@ _PLACEHOLDER = re.compile(r"^_?\{.*\}_?$", re.DOTALL)
 # (a team, "@ipfs/wg-dht", is one handle)
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_-]*)?")
 # a remark in brackets after a name: "Bob (maybe)", "Jessica Schilling (Protocol Labs)"
-_REMARK = re.compile(r"\s*\([^()]*\)")
+# (no pattern here starts with \s* or \s+: unanchored, those are quadratic on long spaces)
+_REMARK = re.compile(r"\([^()]*\)")
 # [text](target "title"): no part can match what another part may, so a line
 # of a million '[' or '[](' fails at each position at once (no backtracking)
 _MD_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(\s*([^()\s\[\]]+)(?:\s[^()\[\]]*)?\)")
@@ -50,7 +51,7 @@ _BREAK = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
 _HREF = re.compile(r"""href\s*=\s*["']?([^"'\s<>]+)""", re.I)
 _PROFILE = re.compile(r"^https?://(?:www\.)?github\.com/([A-Za-z0-9][A-Za-z0-9-]*)/?$")
-_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\n|\band\b|&)\s*")
+_NAME_SEPARATORS = re.compile(r",|;|\n|\band\b|&")
 _EMPHASIS = re.compile(r"\*\*|__|`|~~")
 _LETTER = re.compile(r"[^\W\d_]")
 
