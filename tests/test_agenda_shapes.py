@@ -15,6 +15,7 @@ Each agenda in ``tests/data/agendas/`` is modelled on one that defeated the read
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -406,3 +407,32 @@ def test_the_breadcrumb_line_with_a_pipe_is_not_a_table() -> None:
     sessions, warned = read_warned(DEMOS)
     assert [s.topic for s in sessions] == [row[0] for row in DEMO_ROWS]
     assert warned == []
+
+
+# -- every agenda here -------------------------------------------------------------------
+
+EVERY_AGENDA = [
+    CAMP,
+    LAB_DAY,
+    OBJECTIVES,
+    DEMOS,
+    AGENDAS / "deep-dive-sessions.md",
+    AGENDAS / "deep-dives-README.md",
+    AGENDAS / "graphsync.md",
+    AGENDAS / "service-worker.md",
+]
+CLEAN_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@pytest.mark.parametrize("path", EVERY_AGENDA, ids=lambda p: p.name)
+def test_every_topic_is_plain_text_and_every_slug_clean(path: Path) -> None:
+    sessions, _ = read_warned(path)
+    assert sessions
+    for found in sessions:
+        assert CLEAN_SLUG.match(found.slug), found.slug
+        assert found.slug == slugify(found.topic)
+        for markup in ("](", "<", ">", "**", "&amp;", "&nbsp;", "`"):
+            assert markup not in found.topic, (found.topic, markup)
+        for name in found.proposer + found.participants:
+            for markup in ("<", "](", "http"):
+                assert markup not in name, (name, markup)
