@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,19 @@ def write(tmp_path: Path, text: str, name: str = "agenda.md") -> Path:
     return path
 
 
+def read_warned(path: Path) -> tuple[list[Session], list[str]]:
+    """The sessions of an agenda and the warnings reading it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sessions = read_agenda(path)
+    return sessions, [str(w.message) for w in caught]
+
+
+def read(path: Path) -> list[Session]:
+    """The sessions of an agenda whose missing pages are not what the test is about."""
+    return read_warned(path)[0]
+
+
 def by_topic(sessions: list[Session]) -> dict[str, Session]:
     return {session.topic: session for session in sessions}
 
@@ -43,7 +57,7 @@ def by_topic(sessions: list[Session]) -> dict[str, Session]:
 
 
 def test_the_seed_agenda_yields_its_nine_sessions_in_order() -> None:
-    sessions = read_agenda(SEED)
+    sessions = read(SEED)
     assert [s.topic for s in sessions] == SEED_TOPICS
     assert [s.slug for s in sessions] == [slugify(topic) for topic in SEED_TOPICS]
     assert all(s.duration == "75 minutes" for s in sessions)
@@ -56,7 +70,8 @@ def test_the_seed_agenda_yields_its_nine_sessions_in_order() -> None:
     ("topic", "proposer", "participants"),
     [
         ("Private DHT", ["@diasdavid"], []),  # ???
-        ("GraphSync", ["@diasdavid"], ["@diasdavid", "@stebalien", "@vmx"]),
+        # the row's three, and the page's attendees (its lead and required are among the three)
+        ("GraphSync", ["@diasdavid"], ["@diasdavid", "@stebalien", "@vmx", "@b5", "@mib-kd743naq"]),
         (
             "Locking the IPFS repo for concurrent access",
             ["@alanshaw"],
@@ -83,7 +98,7 @@ def test_the_seed_agenda_yields_its_nine_sessions_in_order() -> None:
 def test_seed_proposers_and_participants(
     topic: str, proposer: list[str], participants: list[str]
 ) -> None:
-    session = by_topic(read_agenda(SEED))[topic]
+    session = by_topic(read(SEED))[topic]
     assert session.proposer == proposer
     assert session.participants == participants
 
@@ -103,27 +118,32 @@ def test_seed_proposers_and_participants(
     ],
 )
 def test_seed_descriptions(topic: str, description: str) -> None:
-    assert by_topic(read_agenda(SEED))[topic].description == description
+    assert by_topic(read(SEED))[topic].description == description
 
 
 def test_a_local_session_page_link_is_followed_for_the_description() -> None:
-    graphsync = by_topic(read_agenda(SEED))["GraphSync"]
+    graphsync = by_topic(read(SEED))["GraphSync"]
     assert graphsync.links == ["graphsync.md"]
     assert graphsync.description.startswith(GRAPHSYNC_OBJECTIVE)
     assert "Bonus points for finding a better name than GraphSync" in graphsync.description
     assert graphsync.duration == "75 minutes"  # the agenda's duration, not the page's
 
 
-def test_a_dangling_local_link_is_kept_as_a_link() -> None:
-    session = by_topic(read_agenda(SEED))[SEED_TOPICS[-1]]
-    assert session.links == ["team-coordination-at-scale.md"]
+def test_a_dangling_local_link_is_kept_as_a_link_and_warned_about() -> None:
+    sessions, warned = read_warned(SEED)
+    assert by_topic(sessions)[SEED_TOPICS[-1]].links == ["team-coordination-at-scale.md"]
+    assert warned == [
+        f"{SEED}, line 37: the linked page 'team-coordination-at-scale.md' does not exist "
+        f"(looked for {AGENDAS.resolve() / 'team-coordination-at-scale.md'}); "
+        "the session is read without it"
+    ]
 
 
 # -- the second agenda: fewer columns, missing cells ----------------------------
 
 
 def test_the_readme_agenda_yields_all_its_rows() -> None:
-    sessions = read_agenda(README)
+    sessions = read(README)
     assert len(sessions) == 21
     assert sessions[0].topic == "Private DHT"
     assert sessions[-1].topic == "Designing HTTP API Docs that Work"
@@ -158,16 +178,34 @@ def test_the_readme_agenda_yields_all_its_rows() -> None:
 def test_readme_rows_with_missing_cells(
     topic: str, proposer: list[str], description: str, links: list[str]
 ) -> None:
-    session = by_topic(read_agenda(README))[topic]
+    session = by_topic(read(README))[topic]
     assert (session.proposer, session.participants) == (proposer, [])
     assert session.description == description
     assert session.links == links
 
 
 def test_a_table_without_participants_takes_them_from_the_linked_page() -> None:
-    graphsync = by_topic(read_agenda(README))["GraphSync"]
-    assert graphsync.participants == ["@diasdavid", "@stebalien", "@vmx"]
+    sessions = by_topic(read(README))
+    graphsync = sessions["GraphSync"]
+    # required, lead, then the epilogue's attendees
+    assert graphsync.participants == ["@diasdavid", "@stebalien", "@vmx", "@b5", "@mib-kd743naq"]
     assert graphsync.description.startswith(GRAPHSYNC_OBJECTIVE)
+    worker = sessions["Design Service Worker Lib for Web Development"]
+    assert worker.participants == ["@vasco-santos", "@hugomrdias", "@lidel"]  # required + lead
+    assert worker.description == "Bootstrap work on Service Worker Lib for Web Browser apps"
+
+
+def test_the_readme_agenda_warns_once_per_missing_page() -> None:
+    _, warned = read_warned(README)
+    missing = [
+        (41, "team-coordination-at-scale.md"),
+        (42, "base32.md"),
+        (43, "Dapp-SDK-for-IPFS.md"),
+        (53, "http-api-docs-that-work.md"),
+    ]
+    assert len(warned) == len(missing)
+    for message, (line, page) in zip(warned, missing, strict=True):
+        assert message.startswith(f"{README}, line {line}: the linked page {page!r} does not exist")
 
 
 # -- single session pages --------------------------------------------------------
@@ -178,7 +216,8 @@ def test_a_session_page_is_one_session() -> None:
     assert session.topic == "GraphSync"  # "Deep Technical Design: " dropped
     assert session.slug == "graphsync"
     assert session.proposer == ["@diasdavid"]
-    assert session.participants == ["@diasdavid", "@stebalien", "@vmx"]  # required + lead
+    # required, lead, then the epilogue's attendees
+    assert session.participants == ["@diasdavid", "@stebalien", "@vmx", "@b5", "@mib-kd743naq"]
     assert session.duration == "60 minutes"
     assert session.description.startswith(GRAPHSYNC_OBJECTIVE + "\n\n1. @vmx gives")
     assert session.source == "graphsync.md, line 1"
@@ -288,7 +327,7 @@ def test_several_tables_are_read_in_order(tmp_path: Path) -> None:
 )
 def test_links_in_cells(tmp_path: Path, cell: str, links: list[str]) -> None:
     path = write(tmp_path, f"| Topic | Details |\n|--|--|\n| S | {cell} |\n")
-    [session] = read_agenda(path)
+    [session] = read(path)  # the pages are missing: not what this is about
     assert session.links == links
 
 
@@ -319,7 +358,7 @@ def test_reading_does_not_depend_on_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    graphsync = by_topic(read_agenda(SEED))["GraphSync"]
+    graphsync = by_topic(read(SEED))["GraphSync"]
     assert graphsync.description.startswith(GRAPHSYNC_OBJECTIVE)
 
 
@@ -368,6 +407,6 @@ def test_an_unreadable_file_is_a_map_file_error(
 
 
 def test_the_session_is_immutable() -> None:
-    session = read_agenda(SEED)[0]
+    session = read(SEED)[0]
     with pytest.raises(AttributeError):
         session.topic = "x"  # type: ignore[misc]
