@@ -74,20 +74,20 @@ def main() -> None:
 def new(path: Path, topic: str, by: str | None) -> None:
     """Create a new map file with its topic.
 
-    The map's folder gets a .gitignore with *.lock (added to one that lacks it):
-    lock files belong to one machine.
+    The map's folder gets a .gitignore with *.lock (lock files belong to one
+    machine) and a .gitattributes with *.jsonl merge=union (git merges maps
+    line by line), each added to a file that lacks it.
 
     \b
     Example:
         conceptmap new maps/graphsync.jsonl --topic GraphSync --by vmx
     """
-    from .core.store import ignore_lock_files
+    from .core.files import git_files
 
     m = ConceptMap.create(path, topic, author=by)
     click.echo(f"created {path} (topic: {m.meta['topic']})")
-    ignored = ignore_lock_files(path.parent)
-    if ignored is not None:
-        click.echo(f"wrote {ignored} (*.lock: lock files stay out of git)")
+    for written, why in git_files(path.parent):
+        click.echo(f"wrote {written} ({why})")
 
 
 @main.command()
