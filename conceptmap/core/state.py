@@ -30,7 +30,8 @@ from typing import Any
 import networkx as nx
 
 from ..errors import BadOperation, ConceptMapError, SkippedOperation
-from .order import CONFLICTING, FIRST, OP_ID, WAS, Key, after, is_stamp, key_of, op_id
+from .conflicts import links_of, removed_unseen, renamed_over, replaced
+from .order import FIRST, OP_ID, WAS, Key, after, is_stamp, key_of, op_id
 from .schema import (
     KINDS,
     NODE_FIELDS,
@@ -161,13 +162,11 @@ class MapState:
         return after(self.clock, now)
 
     def stamp(self, op: Op, token: str, n: int) -> None:
-        """Give an operation about to be committed its op id (and a rename what it replaces)."""
+        """Give an operation about to be committed its op id, and what it replaces."""
         op[OP_ID] = op_id(token, n)
-        if op.get("op") == "update_node" and op.get("id") in self.graph:
-            attrs = self.graph.nodes[op["id"]]
-            was = {f: attrs[f] for f in CONFLICTING if f in op and op[f] != attrs.get(f)}
-            if was:
-                op[WAS] = was
+        was = replaced(op, self.graph)
+        if was:
+            op[WAS] = was
 
     def apply(self, op: Op, key: Key | None = None, line: int = 0) -> None:
         """Check ``op`` and apply it; raise without changing anything if it is bad.
@@ -253,7 +252,7 @@ class MapState:
             if attrs["kind"] == "topic":
                 self._set_topic(None)
         if WAS in op:
-            self._check_was(op, fields, attrs)
+            self.conflicts += renamed_over(op, fields, attrs, self.history)
         if "label" in fields:
             del self.index[label_key(attrs["label"])]
             self.index[label_key(fields["label"])] = node
@@ -264,29 +263,11 @@ class MapState:
         if attrs["kind"] == "topic":
             self._set_topic(node)
 
-    def _check_was(self, op: Op, fields: dict[str, Any], attrs: dict[str, Any]) -> None:
-        """Report a rename or re-kind over a value its author had not seen (it still applies)."""
-        was = op[WAS]
-        if not isinstance(was, dict):
-            return
-        for name in CONFLICTING:
-            now = attrs.get(name)
-            if name in fields and name in was and now != was[name] and now != fields[name]:
-                setter = next(
-                    (o for o in reversed(self.history) if o.get("id") == op["id"] and name in o),
-                    None,
-                )
-                whom = f" by {setter['by']} at {setter['at']}" if setter else ""
-                self.conflicts.append(
-                    f"conflict: {op['by']} changed the {name} of {op['id']!r} from "
-                    f"{was[name]!r} to {fields[name]!r} at {op['at']} (op {op.get(OP_ID)}), "
-                    f"but it had been changed to {now!r}{whom} in a change {op['by']} had "
-                    f"not seen; the later change wins: {fields[name]!r}"
-                )
-
     def _remove_node(self, op: Op) -> None:
         node = self._node_id(op)
         attrs = self.graph.nodes[node]
+        if WAS in op:
+            self.conflicts += removed_unseen(op, self.graph, links_of(self.graph, node))
         self.removed[node] = (op["by"], op["at"])
         del self.index[label_key(attrs["label"])]
         if attrs["kind"] == "topic":

@@ -124,6 +124,23 @@ def reread(records: Sequence[dict[str, Any]]) -> Batch:
     return batch
 
 
+def parse_bytes(name: str | os.PathLike[str], data: bytes) -> Batch:
+    """What a whole map file holding ``data`` reads as (``name`` is for messages).
+
+    For a map that is no file here: an older version from git, say.
+    """
+    end = data.find(b"\n") + 1
+    if not end:
+        raise MapFileError(name, "is not a conceptmap map (its first line is incomplete)")
+    try:
+        header = check_header(Path(name), json.loads(data[:end]))
+    except (ValueError, RecursionError):
+        raise MapFileError(name, "is not a conceptmap map (line 1 is not JSON)", 1) from None
+    last = data.rfind(b"\n") + 1
+    chunk = Chunk(first_line=2, body=data[end:last], header=header, torn=len(data) - last)
+    return LogStore.parse(chunk)
+
+
 class LogStore:
     """Reads and appends one map file; it knows nothing of what operations mean."""
 
