@@ -183,23 +183,35 @@ class Diff:
     items: list[Difference] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        """``{"nodes added": 2, ...}``: how many of each kind of difference."""
+        """``{"nodes added": 2, ...}``: how many of each kind of difference there are."""
         found: dict[str, int] = {}
-        for item in self.items:
-            what = "links" if item.text.startswith("link ") else "nodes"
-            word = {"+": "added", "-": "removed", "~": "changed"}[item.sign]
-            found[f"{what} {word}"] = found.get(f"{what} {word}", 0) + 1
+        for what, sign in _SECTIONS:
+            n = sum(1 for i in self.items if i.sign == sign and _is_link(i) == (what == "links"))
+            if n:
+                found[f"{what} {_WORDS[sign]}"] = n
         return found
 
     def __str__(self) -> str:
         lines = [f"{self.old} -> {self.new}"]
-        authors = sorted({item.author for item in self.items})
-        for author in authors:
+        for author in sorted({item.author for item in self.items}):
             lines.append(f"{author}:")
-            lines += [f"  {i.sign} {i.text}" for i in self.items if i.author == author]
-        counts = self.counts()
-        lines.append(", ".join(f"{n} {what}" for what, n in counts.items()) or "no differences")
+            for what, sign in _SECTIONS:
+                lines += [
+                    f"  {i.sign} {i.text}"
+                    for i in self.items
+                    if i.author == author and i.sign == sign and _is_link(i) == (what == "links")
+                ]
+        said = [f"{n} {what}" for what, n in self.counts().items()]
+        lines.append(", ".join(said) or "no differences")
         return "\n".join(lines)
+
+
+_WORDS = {"+": "added", "~": "changed", "-": "removed"}
+_SECTIONS = [(what, sign) for what in ("nodes", "links") for sign in _WORDS]
+
+
+def _is_link(item: Difference) -> bool:
+    return item.text.startswith("link ")
 
 
 def diff(old: Version, new: Version) -> Diff:
