@@ -288,3 +288,27 @@ def test_compact_after_a_merge_keeps_the_map(merged: tuple[Path, Path]) -> None:
     assert got["positions"].keys() == want["positions"].keys()
     for node, (x, y) in got["positions"].items():  # compact pins them to 0.1 px
         assert (x, y) == pytest.approx(want["positions"][node], abs=0.051)
+
+
+def test_diff_and_log_read_a_map_from_git(merged: tuple[Path, Path]) -> None:
+    from click.testing import CliRunner
+
+    from conceptmap.cli import main
+    from conceptmap.core.history import diff, read_version
+
+    a, _ = merged
+    with _in(a), warnings.catch_warnings():
+        warnings.simplefilter("ignore", MapFileWarning)
+        result = CliRunner().invoke(main, ["diff", f"git:HEAD^1:{MAP}", str(MAP)])
+        assert result.exit_code == 0, result.output
+        want = diff(read_version(f"git:HEAD^1:{MAP}"), read_version(str(MAP)))
+        assert result.stdout == f"{want}\n"
+        assert "bob:\n  + requirement 'Works in workers'" in result.stdout
+        assert "alice:" not in result.stdout  # HEAD^1 is alice's side: nothing of hers is new
+        logged = CliRunner().invoke(main, ["log", f"git:HEAD^2:{MAP}"])
+        assert logged.exit_code == 0, logged.output
+        assert "alice" not in logged.stdout  # bob's side, before the merge
+        assert "bob: removed 'Lockfile'" in logged.stdout
+        missing = CliRunner().invoke(main, ["log", f"git:nope:{MAP}"])
+    assert missing.exit_code == 1
+    assert missing.output.startswith(f"Error: git:nope:{MAP}: cannot be read from git: ")

@@ -31,6 +31,7 @@ removal wins.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -83,28 +84,54 @@ def key_of(op: Any) -> Key | None:
     return (at, by, ident, 0)
 
 
-def keyed(ops: list[tuple[int, Any]], last: Key, seen: set[Key]) -> list[tuple[Key, int, Any]]:
-    """``(key, line, op)`` for the operations read, in replay order, duplicates left out.
+@dataclass
+class Keyed:
+    """Operations read, with their keys, in replay order; what a reader needs to know."""
+
+    found: list[tuple[Key, int, Any]]
+    #: the largest key among them (or the one before them)
+    last: Key
+    #: the latest time among the operations with op ids (or the one before)
+    clock: str | None
+
+
+def keyed(ops: list[tuple[int, Any]], last: Key, seen: set[Key], clock: str | None = None) -> Keyed:
+    """The operations read, with their keys, in replay order, duplicates left out.
 
     ``last`` is the largest key read before (a line without op id gets the largest
-    key before it); ``seen`` holds the keys read before, and gets these.
+    key before it); ``seen`` holds the keys read before, and gets these; ``clock``
+    is the latest time read before. One pass: reading a map is hot.
     """
     found: list[tuple[Key, int, Any]] = []
+    append, add = found.append, seen.add
     running = last
+    prev = FIRST
+    ordered = True
     for number, op in ops:
-        key = key_of(op)
+        key: Key | None = None
+        if type(op) is dict:
+            ident, at, by = op.get(OP_ID), op.get("at"), op.get("by")
+            if type(ident) is str and type(at) is str and type(by) is str:
+                token, dot, n = ident.rpartition(".")
+                key = (at, by, token, int(n)) if dot and n.isdigit() and len(n) < 10 else None
+                if key is None:
+                    key = (at, by, ident, 0)
+                if key in seen:
+                    continue  # the same operation twice: a union merge keeps both copies
+                add(key)
+                if key > running:
+                    running = key
+                if (clock is None or at > clock) and is_stamp(at):
+                    clock = at
         if key is None:
             key = running
-        elif key in seen:
-            continue  # the same operation twice: a union merge keeps both copies
-        else:
-            seen.add(key)
-            if key > running:
-                running = key
-        found.append((key, number, op))
-    if any(found[i][0] > found[i + 1][0] for i in range(len(found) - 1)):
+        if key < prev:
+            ordered = False
+        prev = key
+        append((key, number, op))
+    if not ordered:
         found.sort(key=_first)  # stable: lines of equal key keep their file order
-    return found
+    return Keyed(found, running, clock)
 
 
 def _first(item: tuple[Key, int, Any]) -> Key:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import BadOperation, SkippedOperation
-from .order import Key, is_stamp, keyed
+from .order import Key, keyed
 from .state import MapState, Op
 from .store import FORMAT, reread
 
@@ -41,13 +41,11 @@ def read_ops(
             )
             created = None
         state.meta["created"] = created
-    lines = _without_headers(ops)
-    found = keyed(lines, state.last, state.seen)
-    for _, _, op in found:
-        at = op.get("at") if type(op) is dict else None
-        if isinstance(at, str) and is_stamp(at) and (state.clock is None or at > state.clock):
-            state.clock = at
-    if found and found[0][0] < state.last:
+    read = keyed(_without_headers(ops), state.last, state.seen, state.clock)
+    found = read.found
+    replay = bool(found) and found[0][0] < state.last
+    state.last, state.clock = read.last, read.clock
+    if replay:
         problems.extend(_replay(state, found))
     else:
         problems.extend(_apply_all(state, found, set()))
@@ -88,10 +86,10 @@ def _replay(state: MapState, found: list[tuple[Key, int, Any]]) -> Problems:
     records += found
     records.sort(key=lambda r: r[0])  # stable: equal keys keep the order they came in
     told = {id(op) for _, _, op in state.skipped}  # skipped before: said so already
-    created, seen, clock = state.meta.get("created"), state.seen, state.clock
+    created, seen, clock, last = state.meta.get("created"), state.seen, state.clock, state.last
     state.reset()
     state.meta["created"] = created
-    state.seen, state.clock = seen, clock
+    state.seen, state.clock, state.last = seen, clock, last
     return _apply_all(state, records, told)
 
 

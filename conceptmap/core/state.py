@@ -171,8 +171,9 @@ class MapState:
     def apply(self, op: Op, key: Key | None = None, line: int = 0) -> None:
         """Check ``op`` and apply it; raise without changing anything if it is bad.
 
-        ``key`` is its place in the replay order (see :mod:`conceptmap.core.order`);
-        by default its own key, or for an operation without op id the largest so far.
+        ``key`` is its place in the replay order (see :mod:`conceptmap.core.order`),
+        given by a reader (which keeps :attr:`last` and :attr:`clock` itself); by
+        default its own key, or for an operation without op id the largest so far.
         """
         if not isinstance(op, dict):
             raise BadOperation(f"expected an operation object, got {type(op).__name__}")
@@ -188,15 +189,14 @@ class MapState:
             _str(op, "at")
         handler(op)
         self.history.append(op)
-        if key is None:
+        if key is None:  # a change of this process, not a line read: keep the order's books
             key = key_of(op) or self.last
             self.seen.add(key)
+            self.last = max(key, self.last)
+            at = op["at"]
+            if is_stamp(at) and (self.clock is None or at > self.clock):
+                self.clock = at
         self.keys.append((key, line))
-        if key > self.last:
-            self.last = key
-        at = op["at"]
-        if is_stamp(at) and (self.clock is None or at > self.clock):
-            self.clock = at
         if by not in self.meta["participants"]:
             self.meta["participants"].append(by)
 
