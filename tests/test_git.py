@@ -312,3 +312,34 @@ def test_diff_and_log_read_a_map_from_git(merged: tuple[Path, Path]) -> None:
         missing = CliRunner().invoke(main, ["log", f"git:nope:{MAP}"])
     assert missing.exit_code == 1
     assert missing.output.startswith(f"Error: git:nope:{MAP}: cannot be read from git: ")
+
+
+def test_the_live_view_follows_a_merge_that_reorders_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("anywidget")
+    from conceptmap.jupyter.widget import MapWidget
+
+    monkeypatch.setattr(MapWidget, "send", lambda self, content, buffers=None: None)
+    a, b = clone_pair(tmp_path)
+    edit(b, "bob", BOB)  # bob's lines come first in time, after alice's in the file
+    edit(a, "alice", ALICE)
+    commit(a, "alice's work")
+    commit(b, "bob's work")
+    m = cm.ConceptMap.load(a / MAP, author="alice")
+    w = MapWidget(m, interval=3600.0)  # synced by hand
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MapFileWarning)
+            git(a, "fetch", "-q", str(b), "main:theirs")
+            merge_theirs(a)
+            sent = w.sync()
+            fresh, _ = loaded(a / MAP)
+            m.refresh()  # the widget reads through its own map object; this one follows too
+        assert sent is not None
+        assert sent["type"] == "snapshot"  # the history was replayed in a new order
+        assert {n["id"] for n in sent["nodes"]} == {n["id"] for n in fresh.nodes()}
+        assert snapshot(m) == snapshot(fresh)
+        assert w.sync() is None
+    finally:
+        w.close()
