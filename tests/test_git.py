@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import warnings
+from contextlib import chdir
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ def clone_pair(tmp_path: Path) -> tuple[Path, Path]:
     git(a, "init", "-q", "-b", "main")
     _user(a, "Alice")
     runner = CliRunner()
-    with _in(a):
+    with chdir(a):
         assert (
             runner.invoke(main, ["new", str(MAP), "--topic", "Locking", "--by", "o"]).exit_code == 0
         )
@@ -80,23 +81,6 @@ def clone_pair(tmp_path: Path) -> tuple[Path, Path]:
 def _user(repo: Path, name: str) -> None:
     git(repo, "config", "user.name", name)
     git(repo, "config", "user.email", f"{name.lower()}@example.org")
-
-
-class _in:
-    """Run in a folder (the CLI takes paths relative to the repository)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.old = folder, Path.cwd()
-
-    def __enter__(self) -> None:
-        import os
-
-        os.chdir(self.folder)
-
-    def __exit__(self, *exc: object) -> None:
-        import os
-
-        os.chdir(self.old)
 
 
 def edit(repo: Path, author: str, lines: list[str]) -> None:
@@ -297,7 +281,7 @@ def test_diff_and_log_read_a_map_from_git(merged: tuple[Path, Path]) -> None:
     from conceptmap.core.history import diff, read_version
 
     a, _ = merged
-    with _in(a), warnings.catch_warnings():
+    with chdir(a), warnings.catch_warnings():
         warnings.simplefilter("ignore", MapFileWarning)
         result = CliRunner().invoke(main, ["diff", f"git:HEAD^1:{MAP}", str(MAP)])
         assert result.exit_code == 0, result.output
@@ -343,3 +327,24 @@ def test_the_live_view_follows_a_merge_that_reorders_the_log(
         assert w.sync() is None
     finally:
         w.close()
+
+
+def test_a_rebase_gives_the_map_a_merge_gives(tmp_path: Path) -> None:
+    a, b = clone_pair(tmp_path)
+    edit(a, "alice", ALICE)
+    edit(b, "bob", BOB)
+    edit(a, "alice", ALICE_LATE)
+    commit(a, "alice's work")
+    commit(b, "bob's work")
+    live = cm.ConceptMap.load(a / MAP)
+    git(a, "fetch", "-q", str(b), "main:theirs")
+    git(b, "fetch", "-q", str(a), "main:theirs")
+    git(a, "rebase", "-q", "theirs")  # alice's commits replayed on bob's: her lines move down
+    merge_theirs(b)
+    assert git(a, "status", "--porcelain") == ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MapFileWarning)
+        (ma, _), (mb, _) = loaded(a / MAP), loaded(b / MAP)
+        live.refresh()
+        assert snapshot(live) == snapshot(ma)
+    assert snapshot(ma) == snapshot(mb)
