@@ -18,7 +18,10 @@ import pytest
 import conceptmap as cm
 from conceptmap.errors import MapFileWarning
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+pytestmark = [
+    pytest.mark.slow,  # real git processes: seconds, so not in `make quick`
+    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
+]
 
 MAP = Path("maps") / "locking.jsonl"
 BASE = """\

@@ -357,3 +357,30 @@ def test_merge_reports_conflicts_as_warnings(tmp_path: Path, versions: tuple[Pat
     said = [str(w.message) for w in caught] + merged.problems
     assert any("conflict: cy changed the label of 'web-locks'" in s for s in said)
     assert merged.state.graph.nodes["web-locks"]["label"] == "Locks"  # cy renamed later
+
+
+@pytest.mark.parametrize("command", ["sessions", "new"])
+def test_sessions_and_new_write_gitattributes_once(tmp_path: Path, command: str) -> None:
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / ".gitattributes").write_text("*.png binary\n")
+    agenda = Path(__file__).parent / "data" / "agendas" / "graphsync.md"
+    args = {
+        "sessions": ["sessions", str(agenda), "-o", str(tmp_path / "nb"), "--maps", str(maps)],
+        "new": ["new", str(maps / "x.jsonl"), "--topic", "GraphSync"],
+    }[command]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    attributes = maps / ".gitattributes"
+    assert f"wrote {attributes} (*.jsonl merge=union: git merges maps line by line)" in (
+        result.stdout
+    )
+    text = attributes.read_text()
+    assert text.startswith("*.png binary\n# conceptmap: ")
+    assert text.splitlines()[-1] == "*.jsonl merge=union"
+    if command == "new":
+        args[1] = str(maps / "y.jsonl")
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "gitattributes" not in again.stdout
+    assert attributes.read_text() == text
