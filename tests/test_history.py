@@ -384,3 +384,41 @@ def test_sessions_and_new_write_gitattributes_once(tmp_path: Path, command: str)
     assert again.exit_code == 0, again.output
     assert "gitattributes" not in again.stdout
     assert attributes.read_text() == text
+
+
+def test_a_link_to_a_node_removed_earlier_on_the_other_side_is_skipped_and_said(
+    tmp_path: Path,
+) -> None:
+    base = tmp_path / "base.jsonl"
+    cm.ConceptMap.create(base, "T", author="ann").apply("concept: Lockfile\nconcept: Tabs")
+    gone, linked = tmp_path / "gone.jsonl", tmp_path / "linked.jsonl"
+    for path in (gone, linked):
+        path.write_bytes(base.read_bytes())
+    cm.ConceptMap.load(gone, author="bob").remove("Lockfile")  # first in time
+    cy = cm.ConceptMap.load(linked, author="cy")
+    cy.apply("Lockfile -blocks-> Tabs")
+    cy.apply("rename: Tabs => Two")
+    results = [
+        merge_maps(str(x), str(y), tmp_path / f"{n}.jsonl")
+        for n, (x, y) in enumerate([(gone, linked), (linked, gone)])
+    ]
+    for merged in results:
+        assert "lockfile" not in merged.state.graph
+        assert merged.state.graph.nodes["tabs"]["label"] == "Two"
+        said = [p.split(": ", 1)[1] for p in merged.problems]
+        assert any(
+            "add_edge refers to the node 'lockfile', which bob removed at " in s
+            and s.endswith("(a conflict: the removal wins); skipped")
+            for s in said
+        ), said
+    assert picture(results[0].state) == picture(results[1].state)
+
+
+def test_log_says_which_change_an_undo_undid(tmp_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    m = cm.ConceptMap.create(path, "T", author="ann")
+    m.apply("concept: Lease")
+    undone = m.undo().undid
+    lines = history_lines(read_version(str(path)).state)
+    assert lines[-1].endswith(f"ann (undo of the change of {undone}): removed 'Lease'")
+    assert history_lines(read_version(str(path)).state, since="2999-01-01") == []
