@@ -14,11 +14,13 @@ import networkx as nx
 
 from .core.attributes import people_of
 from .core.attribution import default_author, now
+from .core.order import new_token
 from .core.perf import gc_paused
 from .core.plan import Change, Plan
+from .core.replay import read_ops, rewrite_problem
 from .core.schema import Positions, clean_label, normalize_kind
 from .core.shortcuts import KindShortcuts, NodeFields
-from .core.state import MapState, Op, copied, minimal_ops, read_ops, rewrite_problem
+from .core.state import MapState, Op, copied, minimal_ops
 from .core.store import FORMAT, VERSION, Chunk, LogStore
 from .errors import (
     ConceptMapError,
@@ -263,7 +265,7 @@ class ConceptMap(KindShortcuts):
         """Plan against the freshest state (under the lock), append, then apply."""
         with self._lock():
             self._sync_locked()
-            plan = Plan(self._state, self.author, now())
+            plan = Plan(self._state, self.author, self._state.stamp_time(now()))
             result = build(plan)
             change = Change(plan.ops, plan.created, plan.implicit, warnings=plan.warnings)
             if plan.ops:
@@ -272,10 +274,15 @@ class ConceptMap(KindShortcuts):
             return change, result
 
     def _commit(self, ops: list[Op]) -> None:
-        """Apply in memory, then append; if either fails, neither happened."""
+        """Apply in memory, then append; if either fails, neither happened.
+
+        Each operation gets its op id first (see :mod:`conceptmap.core.order`).
+        """
         state, done = self._state, len(self._state.history)
+        token = new_token()
         try:
-            for op in ops:
+            for n, op in enumerate(ops):
+                state.stamp(op, token, n)
                 state.apply(op)
             if self._store is not None:
                 self._store.append(ops)
@@ -359,7 +366,8 @@ class ConceptMap(KindShortcuts):
 
         with self._lock():
             self._sync_locked()
-            ops, undone = undo_ops(self._state.history, self.author, now(), self._drawn_after)
+            at = self._state.stamp_time(now())
+            ops, undone = undo_ops(self._state.history, self.author, at, self._drawn_after)
             try:
                 self._commit(ops)
             except ConceptMapError as exc:

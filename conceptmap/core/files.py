@@ -27,10 +27,26 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 
 import networkx as nx
 
-from ..errors import ConceptMapError, InvalidValueError, MapFileError
+from ..errors import ConceptMapError, FileError, InvalidValueError, MapFileError
 from .schema import limit, over_limit, unstorable
 
 T = TypeVar("T")
+
+#: the line of a ``.gitignore`` that keeps maps' lock files out of git
+IGNORE_LOCKS = "*.lock"
+_IGNORE_BLOCK = (
+    "# conceptmap: a map's lock file (<map>.jsonl.lock) belongs to the machine that\n"
+    "# made it; never commit one\n"
+    f"{IGNORE_LOCKS}\n"
+)
+#: the line of a ``.gitattributes`` that has git merge map logs line by line
+MERGE_UNION = "*.jsonl merge=union"
+_UNION_BLOCK = (
+    "# conceptmap: a map (<map>.jsonl) is a log that only grows; git keeps the lines\n"
+    "# both sides added, and conceptmap reads them in one order (README: Maps that\n"
+    "# merge in git)\n"
+    f"{MERGE_UNION}\n"
+)
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -189,3 +205,88 @@ def load_json(path: str | os.PathLike[str], build: Callable[[Any], T]) -> T:
         data = loads(Path(path).read_text(encoding="utf-8"))
     with reading(path, "holds a value that cannot be decoded"):
         return build(data)
+
+
+def git_files(folder: str | os.PathLike[str]) -> list[tuple[Path, str]]:
+    """See that a maps folder is ready for git; ``(file, why)`` for each file written.
+
+    ``folder/.gitignore`` gets ``*.lock`` (see :func:`ignore_lock_files`) and
+    ``folder/.gitattributes`` gets ``*.jsonl merge=union`` (see
+    :func:`merge_maps_by_union`), each only if it lacks it.
+
+    >>> git_files("maps")  # doctest: +SKIP
+    [(PosixPath('maps/.gitignore'), '*.lock: lock files stay out of git'),
+     (PosixPath('maps/.gitattributes'), '*.jsonl merge=union: git merges maps line by line')]
+    """
+    written = []
+    ignored = ignore_lock_files(folder)
+    if ignored is not None:
+        written.append((ignored, "*.lock: lock files stay out of git"))
+    merged = merge_maps_by_union(folder)
+    if merged is not None:
+        written.append((merged, f"{MERGE_UNION}: git merges maps line by line"))
+    return written
+
+
+def ignore_lock_files(folder: str | os.PathLike[str]) -> Path | None:
+    """See that ``folder/.gitignore`` ignores lock files; the file, if it was written.
+
+    A lock file is ``<map>.jsonl.lock`` beside each map. It only means something
+    on the machine that holds it, and committed it would sit in every clone, so
+    ``*.lock`` belongs in the ignore file of a maps folder. A ``.gitignore``
+    without that line gets it appended (nothing else in it changes); one that has
+    it, or that is a symbolic link (shared with other folders), is left alone.
+
+    >>> ignore_lock_files("maps")  # doctest: +SKIP
+    PosixPath('maps/.gitignore')
+    >>> ignore_lock_files("maps") is None  # the line is there now  # doctest: +SKIP
+    True
+    """
+    return _add_block(Path(folder) / ".gitignore", _IGNORE_BLOCK, lambda line: line == IGNORE_LOCKS)
+
+
+def merge_maps_by_union(folder: str | os.PathLike[str]) -> Path | None:
+    """See that git merges ``folder``'s maps by union; the ``.gitattributes``, if written.
+
+    Two clones that each appended to a map then merge without a conflict: git
+    keeps both sides' new lines, and conceptmap reads them in one order whatever
+    order git chose (see :mod:`conceptmap.core.order`). A ``.gitattributes``
+    that says nothing of how ``*.jsonl`` merges gets ``*.jsonl merge=union``
+    appended; one that says something (``merge=union`` or another choice of
+    yours), or that is a symbolic link, is left alone.
+
+    >>> merge_maps_by_union("maps")  # doctest: +SKIP
+    PosixPath('maps/.gitattributes')
+    """
+
+    def says_how_maps_merge(line: str) -> bool:
+        words = line.split()
+        return (
+            len(words) > 1
+            and words[0] == "*.jsonl"
+            and any(w.lstrip("-!").split("=")[0] == "merge" for w in words[1:])
+        )
+
+    return _add_block(Path(folder) / ".gitattributes", _UNION_BLOCK, says_how_maps_merge)
+
+
+def _add_block(path: Path, block: str, done: Callable[[str], bool]) -> Path | None:
+    """Append ``block`` to ``path`` unless a line of it is ``done``; the file, if written."""
+    if path.is_symlink():
+        return None
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    except OSError as exc:
+        raise FileError(path, f"cannot be read: {exc.strerror}") from None
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if any(done(line.strip()) for line in lines if not line.lstrip().startswith("#")):
+        return None
+    if data and not data.endswith(b"\n"):
+        data += b"\n"
+    try:
+        atomic_write(path, data + block.encode())
+    except MapFileError as exc:  # it is no map file: say it as a file
+        raise FileError(path, exc.reason) from None
+    return path

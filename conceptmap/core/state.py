@@ -13,17 +13,26 @@ added it first, and when; default ``by`` and ``at``), ``updated`` on
 ``update_node`` (default ``at``), ``unset`` on ``update_node`` (a list of
 ``tags``, ``url``, ``owner``, ``due``, ``status``, ``updated``: fields to drop)
 and on ``set_meta`` (``true``: drop the key; no ``value`` then).
+
+The order operations are replayed in, and what makes a union-merged log read
+the same whichever way git interleaved it, is :mod:`conceptmap.core.order`; the
+state keeps what that needs (each operation's key, the ones it skipped, the
+latest time it has seen). A rename or re-kind that carries ``was`` (the value it
+replaced) and finds another value is applied (the later change wins) and
+reported in :attr:`MapState.conflicts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
 from ..errors import BadOperation, ConceptMapError, SkippedOperation
 from .attributes import clean_due, clean_owner, clean_status
+from .conflicts import links_of, removed_unseen, renamed_over, replaced
+from .order import FIRST, OP_ID, WAS, Key, after, is_stamp, key_of, op_id
 from .schema import (
     KINDS,
     NODE_FIELDS,
@@ -35,7 +44,6 @@ from .schema import (
     clean_phrase,
     label_key,
 )
-from .store import reread
 
 Op = dict[str, Any]
 
@@ -106,6 +114,10 @@ class MapState:
     """A graph, its label index and its metadata, changed only by operations."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything: an empty map (a replay in a new order starts here)."""
         self.graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self.meta: dict[str, Any] = self.graph.graph
         self.meta["topic"] = None
@@ -122,6 +134,20 @@ class MapState:
             "set_meta": self._set_meta,
             "place": self._place,
         }
+        #: ``(key, line)`` of each operation of the history (line 0: not read from a file)
+        self.keys: list[tuple[Key, int]] = []
+        #: ``(key, line, op)`` of what was read and did not apply, for a replay in a new order
+        self.skipped: list[tuple[Key, int, Op]] = []
+        #: the keys of the operations with op ids seen, to apply each once
+        self.seen: set[Key] = set()
+        #: the largest key applied: an operation with a smaller one means a replay
+        self.last: Key = FIRST
+        #: the latest time (``at``) seen: a new change is stamped later than this
+        self.clock: str | None = None
+        #: conflicts found by the last operations applied (taken by the reader)
+        self.conflicts: list[str] = []
+        #: node id -> (who, when) it was removed, to name the removal a later operation missed
+        self.removed: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def replayed(cls, ops: list[Op], created: Any = None) -> MapState:
@@ -133,8 +159,28 @@ class MapState:
         return state
 
     # -- applying -----------------------------------------------------------
-    def apply(self, op: Op) -> None:
-        """Check ``op`` and apply it; raise without changing anything if it is bad."""
+    def stamp_time(self, now: str) -> str:
+        """The time for a new change: ``now``, or just after the latest time in the map.
+
+        A writer has read the whole map, so what it writes must come after all of
+        it in the replay order, even if its clock is behind another participant's.
+        """
+        return after(self.clock, now)
+
+    def stamp(self, op: Op, token: str, n: int) -> None:
+        """Give an operation about to be committed its op id, and what it replaces."""
+        op[OP_ID] = op_id(token, n)
+        was = replaced(op, self.graph)
+        if was:
+            op[WAS] = was
+
+    def apply(self, op: Op, key: Key | None = None, line: int = 0) -> None:
+        """Check ``op`` and apply it; raise without changing anything if it is bad.
+
+        ``key`` is its place in the replay order (see :mod:`conceptmap.core.order`),
+        given by a reader (which keeps :attr:`last` and :attr:`clock` itself); by
+        default its own key, or for an operation without op id the largest so far.
+        """
         if not isinstance(op, dict):
             raise BadOperation(f"expected an operation object, got {type(op).__name__}")
         name = op.get("op")
@@ -149,14 +195,31 @@ class MapState:
             _str(op, "at")
         handler(op)
         self.history.append(op)
+        if key is None:  # a change of this process, not a line read: keep the order's books
+            key = key_of(op) or self.last
+            self.seen.add(key)
+            self.last = max(key, self.last)
+            at = op["at"]
+            if is_stamp(at) and (self.clock is None or at > self.clock):
+                self.clock = at
+        self.keys.append((key, line))
         if by not in self.meta["participants"]:
             self.meta["participants"].append(by)
 
     def _node_id(self, op: Op, name: str = "id") -> str:
         node = _str(op, name)
         if node not in self.graph:
-            raise SkippedOperation(f"{op['op']} refers to the missing node {node!r}")
+            raise SkippedOperation(self._missing(op["op"], node))
         return node
+
+    def _missing(self, name: str, node: str) -> str:
+        removal = self.removed.get(node)
+        if removal is None:
+            return f"{name} refers to the missing node {node!r}"
+        return (
+            f"{name} refers to the node {node!r}, which {removal[0]} removed at {removal[1]} "
+            "(a conflict: the removal wins)"
+        )
 
     def _add_node(self, op: Op) -> None:
         node = _str(op, "id")
@@ -176,6 +239,7 @@ class MapState:
             fields["updated"] = op["updated"]
         self.graph.add_node(node, **fields)
         self.index[key] = node
+        self.removed.pop(node, None)
         if fields["kind"] == "topic":
             self._set_topic(node)
 
@@ -193,6 +257,8 @@ class MapState:
                 raise SkippedOperation(f"the map has a topic already ({self.topic_id!r})")
             if attrs["kind"] == "topic":
                 self._set_topic(None)
+        if WAS in op:
+            self.conflicts += renamed_over(op, fields, attrs, self.history)
         if "label" in fields:
             del self.index[label_key(attrs["label"])]
             self.index[label_key(fields["label"])] = node
@@ -206,6 +272,9 @@ class MapState:
     def _remove_node(self, op: Op) -> None:
         node = self._node_id(op)
         attrs = self.graph.nodes[node]
+        if WAS in op:
+            self.conflicts += removed_unseen(op, self.graph, links_of(self.graph, node))
+        self.removed[node] = (op["by"], op["at"])
         del self.index[label_key(attrs["label"])]
         if attrs["kind"] == "topic":
             self._set_topic(None)
@@ -222,7 +291,7 @@ class MapState:
         graph = self.graph
         for node in (source, target):
             if node not in graph:
-                raise SkippedOperation(f"add_edge refers to the missing node {node!r}")
+                raise SkippedOperation(self._missing("add_edge", node))
         if relation not in RELATIONS:
             raise BadOperation(f"unknown relation {relation!r}")
         phrase = op.get("phrase", "")
@@ -276,7 +345,7 @@ class MapState:
             raise BadOperation("place needs 'positions': {node id: [x, y]}")
         for node, point in positions.items():
             if node not in self.graph:
-                raise SkippedOperation(f"place refers to the missing node {node!r}")
+                raise SkippedOperation(self._missing("place", node))
             if not is_point(point):
                 raise BadOperation(f"place needs [x, y] in finite numbers, got {point!r:.60}")
 
@@ -317,66 +386,6 @@ def is_point(value: Any) -> bool:
             isinstance(c, int | float) and not isinstance(c, bool) and abs(c) < 1e9 for c in value
         )
     )
-
-
-def read_ops(
-    state: MapState, ops: Iterable[tuple[int, Any]], header: dict[str, Any] | None = None
-) -> list[tuple[int, str]]:
-    """Apply operations read from a file, with their line numbers, to ``state``.
-
-    A line that does not apply (malformed, or not fitting the map) is skipped
-    and returned with its number and why; so is a header whose ``created`` is
-    not text (it is ignored).
-    """
-    problems = []
-    if header is not None:
-        created = header.get("created")
-        if created is not None and not isinstance(created, str):
-            problems.append(
-                (1, f"the header's 'created' must be text, got {created!r:.60}; ignored")
-            )
-            created = None
-        state.meta["created"] = created
-    apply = state.apply
-    for number, op in ops:
-        try:
-            apply(op)
-        except (SkippedOperation, BadOperation) as exc:
-            problems.append((number, f"{exc}; skipped"))
-    return problems
-
-
-def rewrite_problem(state: MapState, records: list[Op]) -> str | None:
-    """Why a map file holding ``records`` would not read back as ``state``; None if it would.
-
-    ``compact`` asks before it replaces a map: the records are encoded and parsed
-    as the file would be, replayed into a new state, and compared.
-    """
-    batch = reread(records)
-    again = MapState()
-    problems = sorted([*batch.problems, *read_ops(again, batch.ops, batch.header)])
-    if problems:
-        number, text = problems[0]
-        return f"line {number} of the rewrite: {text}"
-    return _difference(state, again)
-
-
-def _difference(state: MapState, other: MapState) -> str | None:
-    """How ``other`` differs from ``state`` (nodes, links, metadata), or None if it does not."""
-    nodes, other_nodes = (dict(s.graph.nodes.items()) for s in (state, other))
-    if nodes != other_nodes:
-        return "its nodes differ"
-    edges, others = (
-        {(u, v, k): a for u, v, k, a in s.graph.edges(keys=True, data=True)} for s in (state, other)
-    )
-    if edges != others:
-        return "its links differ"
-    if state.meta != other.meta:
-        keys = sorted(
-            k for k in {*state.meta, *other.meta} if state.meta.get(k) != other.meta.get(k)
-        )
-        return f"its metadata differ ({', '.join(map(repr, keys))})"
-    return None
 
 
 def minimal_ops(state: MapState) -> list[Op]:

@@ -11,6 +11,10 @@ What the store never does: rewrite a line it could not read. A torn last line
 starts on a fresh line after it. An append that fails part-way (a full disk)
 is cut back off, so a batch of operations is in the file whole or not at all.
 
+A file replaced under a reader (``compact``, ``git merge``, ``git checkout``) is
+not an append: a reader checks that the header and the last bytes it consumed
+are still where it read them, and starts over from line 1 when they are not.
+
 A map opened through a symbolic link is the file the link points to: the store
 resolves the name once, and locks, reads and rewrites the real file (so every
 name of one map shares one lock, and a rewrite keeps the link).
@@ -31,7 +35,6 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ..errors import (
-    FileError,
     FormatVersionError,
     InvalidValueError,
     LockFileError,
@@ -44,13 +47,8 @@ VERSION = 1
 LOCK_TIMEOUT = 30.0
 # far more than a header line takes (a topic is at most 300 characters)
 _HEAD_BYTES = 64 * 1024
-#: the line of a ``.gitignore`` that keeps maps' lock files out of git
-IGNORE_LOCKS = "*.lock"
-_IGNORE_BLOCK = (
-    "# conceptmap: a map's lock file (<map>.jsonl.lock) belongs to the machine that\n"
-    "# made it; never commit one\n"
-    f"{IGNORE_LOCKS}\n"
-)
+# how much of what was read last is compared, to tell an append from a rewrite
+_TAIL_BYTES = 1024
 
 
 _DECODER = json.JSONDecoder()
@@ -126,6 +124,23 @@ def reread(records: Sequence[dict[str, Any]]) -> Batch:
     return batch
 
 
+def parse_bytes(name: str | os.PathLike[str], data: bytes) -> Batch:
+    """What a whole map file holding ``data`` reads as (``name`` is for messages).
+
+    For a map that is no file here: an older version from git, say.
+    """
+    end = data.find(b"\n") + 1
+    if not end:
+        raise MapFileError(name, "is not a conceptmap map (its first line is incomplete)")
+    try:
+        header = check_header(Path(name), json.loads(data[:end]))
+    except (ValueError, RecursionError):
+        raise MapFileError(name, "is not a conceptmap map (line 1 is not JSON)", 1) from None
+    last = data.rfind(b"\n") + 1
+    chunk = Chunk(first_line=2, body=data[end:last], header=header, torn=len(data) - last)
+    return LogStore.parse(chunk)
+
+
 class LogStore:
     """Reads and appends one map file; it knows nothing of what operations mean."""
 
@@ -141,6 +156,7 @@ class LogStore:
         self._stamp: tuple[int, int, int, int] | None = None
         self._torn_reported: int | None = None
         self._head = b""  # the header line as read: tells this file from a replacement
+        self._tail = b""  # the last bytes consumed: a merge that reordered lines moves them
 
     # -- locking and change detection --------------------------------------
     @contextmanager
@@ -226,7 +242,7 @@ class LogStore:
         """Forget what was read, so the next read starts at line 1."""
         self._offset = self._lines = 0
         self._stamp = self._torn_reported = None
-        self._head = b""
+        self._head = self._tail = b""
 
     def changed(self) -> bool:
         """True if the file may hold lines not read yet (one ``stat``, no read)."""
@@ -245,11 +261,10 @@ class LogStore:
         chunk = Chunk(first_line=self._lines + 1)
         try:
             with open(self.path, "rb") as f:
-                if self._offset and (
-                    st.st_size < self._offset or f.read(len(self._head)) != self._head
-                ):
-                    # replaced (compacted) or truncated by someone else: start over.
-                    # The header's file_id tells a new file even if it got the old inode.
+                if self._offset and not self._same_start(f, st.st_size):
+                    # replaced (compacted, merged) or truncated by someone else: start
+                    # over. The header's file_id tells a new file even if it got the old
+                    # inode; the tail, a merge that put the other side's lines first.
                     self.rewind()
                     chunk = Chunk(first_line=1, reset=True)
                 f.seek(self._offset)
@@ -272,7 +287,18 @@ class LogStore:
         self._offset += end
         self._lines += data.count(b"\n", 0, end)
         self._stamp = self._stamp_of(st)
+        self._keep_tail(data[:end])
         return chunk
+
+    def _same_start(self, f: Any, size: int) -> bool:
+        """Whether the open file still holds what was consumed (its header and last bytes)."""
+        if size < self._offset or f.read(len(self._head)) != self._head:
+            return False
+        f.seek(self._offset - len(self._tail))
+        return bool(f.read(len(self._tail)) == self._tail)
+
+    def _keep_tail(self, consumed: bytes) -> None:
+        self._tail = (self._tail + consumed)[-_TAIL_BYTES:]
 
     def _header(self, data: bytes) -> tuple[dict[str, Any], bytes]:
         if not data:
@@ -342,6 +368,8 @@ class LogStore:
         self._offset = st.st_size
         self._lines += len(records) + torn
         self._stamp = self._stamp_of(st)
+        # the torn bytes before ours were never read: only what we wrote is known
+        self._tail = data[-_TAIL_BYTES:] if torn else (self._tail + data)[-_TAIL_BYTES:]
 
     def _write_all(self, fd: int, data: bytes, size: int) -> None:
         """Write ``data`` at the end of a file of ``size`` bytes, or leave it at ``size``."""
@@ -379,37 +407,4 @@ class LogStore:
         self._stamp = self._stamp_of(st)
         self._torn_reported = None
         self._head = head
-
-
-def ignore_lock_files(folder: str | os.PathLike[str]) -> Path | None:
-    """See that ``folder/.gitignore`` ignores lock files; the file, if it was written.
-
-    A lock file is ``<map>.jsonl.lock`` beside each map. It only means something
-    on the machine that holds it, and committed it would sit in every clone, so
-    ``*.lock`` belongs in the ignore file of a maps folder. A ``.gitignore``
-    without that line gets it appended (nothing else in it changes); one that has
-    it, or that is a symbolic link (shared with other folders), is left alone.
-
-    >>> ignore_lock_files("maps")  # doctest: +SKIP
-    PosixPath('maps/.gitignore')
-    >>> ignore_lock_files("maps") is None  # the line is there now  # doctest: +SKIP
-    True
-    """
-    path = Path(folder) / ".gitignore"
-    if path.is_symlink():
-        return None
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        data = b""
-    except OSError as exc:
-        raise FileError(path, f"cannot be read: {exc.strerror}") from None
-    if IGNORE_LOCKS.encode() in (line.strip() for line in data.splitlines()):
-        return None
-    if data and not data.endswith(b"\n"):
-        data += b"\n"
-    try:
-        atomic_write(path, data + _IGNORE_BLOCK.encode())
-    except MapFileError as exc:  # it is no map file: say it as a file
-        raise FileError(path, exc.reason) from None
-    return path
+        self._tail = data[-_TAIL_BYTES:]

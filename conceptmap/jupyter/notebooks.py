@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.files import atomic_write
+from ..core.files import atomic_write, git_files
 from ..core.schema import people, unique_slug
-from ..core.store import ignore_lock_files
 from ..errors import ConceptMapError, FileError
 from ..model import ConceptMap
 
@@ -116,15 +115,14 @@ class Written:
     notebooks: list[Path] = field(default_factory=list)
     maps: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
-    #: the maps folder's ``.gitignore``, if ``*.lock`` had to be added to it
-    gitignore: Path | None = None
+    #: the maps folder's ``.gitignore`` and ``.gitattributes`` where they were written, and why
+    git_files: list[tuple[Path, str]] = field(default_factory=list)
     #: one message per session that could not be written, starting with its agenda line
     failed: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         lines = [f"wrote {p}" for p in [*self.notebooks, *self.maps]]
-        if self.gitignore is not None:
-            lines.append(f"wrote {self.gitignore} (*.lock: lock files stay out of git)")
+        lines += [f"wrote {path} ({why})" for path, why in self.git_files]
         lines += [f"kept {p} (exists; --force replaces notebooks, never maps)" for p in self.kept]
         return "\n".join(lines)
 
@@ -139,9 +137,10 @@ def write_sessions(
 ) -> Written:
     """One notebook and one empty map per session; existing maps are never replaced.
 
-    The maps folder's ``.gitignore`` gets ``*.lock`` if it lacks it (see
-    :func:`conceptmap.core.store.ignore_lock_files`). A folder that cannot be
-    made, or a ``.gitignore`` that cannot be written, is a :class:`FileError`.
+    The maps folder's ``.gitignore`` gets ``*.lock`` and its ``.gitattributes``
+    ``*.jsonl merge=union`` if they lack them (see
+    :func:`conceptmap.core.files.git_files`). A folder that cannot be made, or
+    one of those files that cannot be written, is a :class:`FileError`.
     A session that cannot be written (a path that is a symbolic link, a notebook
     path that is a folder, a topic that is no label) is listed in ``failed`` and
     the others are written.
@@ -152,7 +151,7 @@ def write_sessions(
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise FileError(folder, f"cannot be made: {exc.strerror or exc}") from None
-    done, taken = Written(gitignore=ignore_lock_files(map_dir)), set[str]()
+    done, taken = Written(git_files=git_files(map_dir)), set[str]()
     for s in sessions:
         slug = unique_slug(s.slug, taken)
         taken.add(slug)
