@@ -1,28 +1,35 @@
 """What a map says, read as an RFC would need it: one analysis behind every style.
 
-:func:`analyse` answers the questions a draft is built from: which proposal is
-the one put forward (the one a decision chooses, else the one addressing most
-obstacles), what it addresses and what it leaves, its known shortcomings, the
-alternatives, which questions are answered and which are open, the next steps,
-related topics, references and terms. Templates only lay this out.
+:func:`analyse` answers the questions a draft is built from: which design the
+group chose (see :mod:`conceptmap.rfc.design`), what it addresses and what it
+leaves, its known shortcomings and their mitigations, the alternatives and the
+other options discussed, which questions are answered and which are open, the
+security risks, the next steps with their owners, related topics, references
+and terms, and every link of the map. Templates only lay this out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..core.schema import people
+from ..core.schema import link_text, people
+from .design import Design, Option, choose_design
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
+#: Tags (the ``tags`` attribute, any case) that make an obstacle or shortcoming a security risk.
+SECURITY_TAGS = frozenset({"security", "privacy", "dos"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """One node as a template sees it."""
+    """One node as a template sees it (attributes the map does not set are empty)."""
 
     id: str
     kind: str
@@ -31,30 +38,21 @@ class Node:
     author: str
     created: str
     url: str = ""
+    tags: tuple[str, ...] = ()
+    owner: str = ""
+    due: str = ""
+    status: str = ""
 
 
-@dataclass
-class Option:
-    """A proposal with what speaks for and against it."""
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link: ``source`` -``words``-> ``target``; ``key`` tells parallel links apart."""
 
-    node: Node
-    addresses: list[Node] = field(default_factory=list)  # obstacles and requirements
-    shortcomings: list[Node] = field(default_factory=list)
-    parts: list[Node] = field(default_factory=list)
-    depends_on: list[Node] = field(default_factory=list)
-    alternatives: list[Node] = field(default_factory=list)
-    chosen_by: list[Node] = field(default_factory=list)
-    rejected_by: list[Node] = field(default_factory=list)
-
-    @property
-    def obstacles(self) -> list[Node]:
-        """The obstacles this option addresses."""
-        return [n for n in self.addresses if n.kind == "obstacle"]
-
-    @property
-    def requirements(self) -> list[Node]:
-        """The requirements this option meets."""
-        return [n for n in self.addresses if n.kind == "requirement"]
+    source: Node
+    target: Node
+    relation: str
+    words: str
+    key: tuple[str, str, str]
 
 
 @dataclass
@@ -66,6 +64,12 @@ class Decision:
     rejects: list[Option] = field(default_factory=list)
     addresses: list[Node] = field(default_factory=list)
     considered: list[Option] = field(default_factory=list)
+    supersedes: list[Node] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """The recorded status, else ``accepted`` when it chooses something, else ``proposed``."""
+        return self.node.status or ("accepted" if self.chooses else "proposed")
 
 
 @dataclass
@@ -83,16 +87,16 @@ class Analysis:
     title: str
     topic: Node | None
     summary: str
-    #: each person once (see :func:`conceptmap.core.schema.people`): editors, authors, deciders
+    #: each person once (see :func:`conceptmap.core.schema.people`): the agenda's, then authors
     participants: list[str]
     date: str
     map_file: str
     map_hash: str
     meta: dict[str, Any]
     nodes: list[Node]
+    links: list[Link]
     options: list[Option]
-    primary: Option | None
-    alternatives: list[Option]
+    design: Design
     decisions: list[Decision]
     obstacles: list[Node]
     unaddressed: list[Node]
@@ -103,7 +107,29 @@ class Analysis:
     related: list[Node]
     references: list[Node]
     concepts: list[Node]
+    mitigations: dict[str, list[Node]]
+    drawback_of: dict[str, list[Node]]
     mermaid: str
+
+    @property
+    def primary(self) -> Option | None:
+        """The design's first part (for templates written before designs had parts)."""
+        return self.design.parts[0] if self.design.parts else None
+
+    @property
+    def alternatives(self) -> list[Option]:
+        """Proposals the group set against the design (see :class:`Design`)."""
+        return self.design.alternatives
+
+    @property
+    def others(self) -> list[Option]:
+        """Proposals discussed but neither in the design nor set against it."""
+        return self.design.others
+
+    @property
+    def date_is_iso(self) -> bool:
+        """Whether :attr:`date` is ``YYYY-MM-DD`` (front matter writes it unquoted then)."""
+        return _ISO_DATE.fullmatch(self.date) is not None
 
     @property
     def open_questions(self) -> list[Question]:
@@ -117,15 +143,60 @@ class Analysis:
 
     @property
     def loose_shortcomings(self) -> list[Node]:
-        """Shortcomings linked to no proposal (risks of the whole design)."""
-        owned = {n.id for o in self.options for n in o.shortcomings}
+        """Shortcomings of no proposal and no part of one (risks of the whole design)."""
+        owned = {n.id for o in self.options for n in o.all_shortcomings}
         return [n for n in self.shortcomings if n.id not in owned]
 
     @property
+    def security(self) -> list[Node]:
+        """Obstacles and shortcomings tagged ``security``, ``privacy`` or ``dos``."""
+        return [
+            n
+            for n in self.nodes
+            if n.kind in ("obstacle", "shortcoming")
+            and SECURITY_TAGS & {t.casefold() for t in n.tags}
+        ]
+
+    @property
     def terms(self) -> list[Node]:
-        """Concepts that are not parts of the primary proposal: the terminology."""
-        parts = {n.id for n in self.primary.parts} if self.primary else set()
+        """Concepts that are no part of a proposal: the terminology."""
+        parts = {n.id for o in self.options for n in o.parts}
         return [n for n in self.concepts if n.id not in parts]
+
+    @property
+    def structural(self) -> frozenset[tuple[str, str, str]]:
+        """The links the drafts write as structure (an option's parts, a decision's choices, ...).
+
+        Every other link is written under its source node, where that node is an item.
+        """
+        return frozenset(link.key for link in self.links if _structural(link))
+
+
+def _structural(link: Link) -> bool:
+    """Whether the drafts write ``link`` as structure rather than under its source."""
+    source, target = link.source.kind, link.target.kind
+    if link.relation == "addresses" and target == "shortcoming":
+        return True  # a mitigation: written under the drawback it mitigates
+    wanted = _STRUCTURE.get(link.relation)
+    if wanted is None:
+        return False
+    sources, targets = wanted
+    return (sources is _ANY or source in sources) and (targets is _ANY or target in targets)
+
+
+_ANY = frozenset({"*"})
+#: relation: (the source kinds, the target kinds) the drafts show as structure ("*": any)
+_STRUCTURE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "addresses": (frozenset({"proposal", "decision"}), frozenset({"obstacle", "requirement"})),
+    "drawback_of": (frozenset({"shortcoming"}), _ANY),
+    "part_of": (_ANY, frozenset({"proposal"})),
+    "depends_on": (frozenset({"proposal"}), _ANY),
+    "alternative_to": (frozenset({"proposal"}), frozenset({"proposal"})),
+    "chooses": (frozenset({"decision"}), frozenset({"proposal"})),
+    "rejects": (frozenset({"decision"}), frozenset({"proposal"})),
+    "supersedes": (frozenset({"decision"}), frozenset({"decision"})),
+    "answers": (_ANY, frozenset({"question"})),
+}
 
 
 class _Graph:
@@ -133,12 +204,7 @@ class _Graph:
 
     def __init__(self, m: ConceptMap) -> None:
         self.graph = graph = m.graph
-        self.nodes = {
-            n: Node(
-                n, a["kind"], a["label"], a["notes"], a["author"], a["created"], a.get("url", "")
-            )
-            for n, a in graph.nodes(data=True)
-        }
+        self.nodes = {n: _node(n, a) for n, a in graph.nodes(data=True)}
 
     def of_kind(self, kind: str) -> list[Node]:
         return [n for n in self.nodes.values() if n.kind == kind]
@@ -161,18 +227,38 @@ class _Graph:
         ]
         return [n for n in found if not kinds or n.kind in kinds]
 
+    def links(self) -> list[Link]:
+        nodes = self.nodes
+        return [
+            Link(nodes[u], nodes[v], a["relation"], link_text(a), (u, v, str(k)))
+            for u, v, k, a in self.graph.edges(keys=True, data=True)
+        ]
+
+
+def _node(node: str, a: dict[str, Any]) -> Node:
+    tags = a.get("tags") or ()
+    return Node(
+        node, a["kind"], a["label"], a.get("notes") or "", a.get("author") or "",
+        a.get("created") or "", str(a.get("url") or ""),
+        tuple(str(t) for t in ([tags] if isinstance(tags, str) else tags)),
+        str(a.get("owner") or ""), str(a.get("due") or ""), str(a.get("status") or ""),
+    )  # fmt: skip
+
 
 def _unique(nodes: list[Node]) -> list[Node]:
     return list({n.id: n for n in nodes}.values())
 
 
 def _option(g: _Graph, node: Node) -> Option:
+    parts = g.into(node.id, "part_of")
     return Option(
         node,
         addresses=g.out(node.id, "addresses", "obstacle", "requirement"),
         shortcomings=g.into(node.id, "drawback_of"),
-        parts=g.into(node.id, "part_of"),
+        parts=parts,
+        part_shortcomings=_unique([s for p in parts for s in g.into(p.id, "drawback_of")]),
         depends_on=g.out(node.id, "depends_on"),
+        part_of=g.out(node.id, "part_of", "proposal"),
         alternatives=_unique(
             g.out(node.id, "alternative_to", "proposal")
             + g.into(node.id, "alternative_to", "proposal")
@@ -188,6 +274,7 @@ def _decision(g: _Graph, node: Node, by_id: dict[str, Option]) -> Decision:
         chooses=[by_id[n.id] for n in g.out(node.id, "chooses", "proposal")],
         rejects=[by_id[n.id] for n in g.out(node.id, "rejects", "proposal")],
         addresses=g.out(node.id, "addresses", "obstacle", "requirement"),
+        supersedes=g.out(node.id, "supersedes", "decision"),
     )
     # what it weighed: what it chose or rejected, and their recorded alternatives
     weighed = {o.node.id: o for o in d.chooses + d.rejects}
@@ -195,15 +282,6 @@ def _decision(g: _Graph, node: Node, by_id: dict[str, Option]) -> Decision:
         weighed.update((n.id, by_id[n.id]) for n in o.alternatives)
     d.considered = list(weighed.values())
     return d
-
-
-def _primary(options: list[Option]) -> Option | None:
-    chosen = [o for o in options if o.chosen_by and not o.rejected_by]
-    if chosen:
-        return chosen[0]
-    # the one addressing most obstacles, then requirements; the map's order breaks ties
-    ranked = sorted(options, key=lambda o: (-len(o.obstacles), -len(o.requirements)))
-    return ranked[0] if ranked else None
 
 
 def content_hash(m: ConceptMap) -> str:
@@ -224,33 +302,37 @@ def analyse(m: ConceptMap) -> Analysis:
     g = _Graph(m)
     meta = m.meta
     options = [_option(g, n) for n in g.of_kind("proposal")]
-    primary = _primary(options)
     by_id = {o.node.id: o for o in options}
     decisions = [_decision(g, d, by_id) for d in g.of_kind("decision")]
+    facts = [(d.node.label, d.node.status, d.chooses, d.rejects) for d in decisions]
+    design = choose_design(options, facts)
     if len(decisions) == 1 and not decisions[0].considered:
         decisions[0].considered = options  # the session's only decision weighed them all
     addressed = {n.id for o in options for n in o.addresses}
     addressed |= {n.id for d in decisions for n in d.addresses}
     obstacles = g.of_kind("obstacle")
-    topic_id = m.topic_id
-    topic = g.nodes[topic_id] if topic_id else None
+    topic = g.nodes[m.topic_id] if m.topic_id else None
     core = [
         n.id for n in g.nodes.values() if n.kind in ("topic", "proposal", "obstacle", "decision")
     ]
     created = str(meta.get("created") or "")
+    # who typed counts as a participant too (edges included: a link is a contribution)
+    authors = [n.author for n in g.nodes.values()] + [
+        str(a.get("author") or "") for _, _, a in m.graph.edges(data=True)
+    ]
     return Analysis(
         title=topic.label if topic else "Untitled design",
         topic=topic,
         summary=topic.notes if topic else "",
-        participants=people(meta.get("participants", [])),
+        participants=people([*meta.get("participants", []), *authors]),
         date=str(meta.get("date") or created[:10]),
         map_file=m.path.name if m.path else "",
         map_hash=content_hash(m),
         meta=dict(meta),
         nodes=list(g.nodes.values()),
+        links=g.links(),
         options=options,
-        primary=primary,
-        alternatives=[o for o in options if o is not primary],
+        design=design,
         decisions=decisions,
         obstacles=obstacles,
         unaddressed=[n for n in obstacles if n.id not in addressed],
@@ -261,5 +343,7 @@ def analyse(m: ConceptMap) -> Analysis:
         related=g.of_kind("related"),
         references=g.of_kind("reference"),
         concepts=g.of_kind("concept"),
+        mitigations={n.id: g.into(n.id, "addresses") for n in g.of_kind("shortcoming")},
+        drawback_of={n.id: g.out(n.id, "drawback_of") for n in g.of_kind("shortcoming")},
         mermaid=flowchart(m.graph, nodes=core, direction="TB"),
     )
