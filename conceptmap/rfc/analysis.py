@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..core.schema import link_text, people
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 #: Tags (the ``tags`` attribute, any case) that make an obstacle or shortcoming a security risk.
 SECURITY_TAGS = frozenset({"security", "privacy", "dos"})
+_OUT_OF_SCOPE = frozenset({"out of scope", "out-of-scope", "oos"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -109,6 +111,10 @@ class Analysis:
     concepts: list[Node]
     mitigations: dict[str, list[Node]]
     drawback_of: dict[str, list[Node]]
+    #: node id -> the questions it answers
+    answered_by: dict[str, list[Node]]
+    #: ids of the obstacles a proposal or decision addresses
+    addressed: frozenset[str]
     mermaid: str
 
     @property
@@ -141,13 +147,13 @@ class Analysis:
         """Questions something answers."""
         return [q for q in self.questions if q.answers]
 
-    @property
+    @cached_property
     def loose_shortcomings(self) -> list[Node]:
         """Shortcomings of no proposal and no part of one (risks of the whole design)."""
         owned = {n.id for o in self.options for n in o.all_shortcomings}
         return [n for n in self.shortcomings if n.id not in owned]
 
-    @property
+    @cached_property
     def security(self) -> list[Node]:
         """Obstacles and shortcomings tagged ``security``, ``privacy`` or ``dos``."""
         return [
@@ -157,13 +163,48 @@ class Analysis:
             and SECURITY_TAGS & {t.casefold() for t in n.tags}
         ]
 
-    @property
+    @cached_property
+    def handled_risks(self) -> list[Node]:
+        """Security-tagged obstacles something addresses: the design's security considerations.
+
+        They are listed under Security, not Motivation; a tagged obstacle nothing
+        addresses is part of the problem, listed under Motivation.
+        """
+        return [n for n in self.security if n.kind == "obstacle" and n.id in self.addressed]
+
+    @cached_property
+    def passing(self) -> list[Node]:
+        """Obstacles nothing addresses that are no part of the problem statement: open questions.
+
+        Those recorded after the design's first proposal (raised in passing, as notes
+        follow the discussion) or tagged ``out of scope``.
+        """
+        order = {n.id: i for i, n in enumerate(self.nodes)}
+        start = min((order[o.node.id] for o in self.design.parts), default=len(order))
+        return [
+            n
+            for n in self.unaddressed
+            if order[n.id] > start or _OUT_OF_SCOPE & {t.casefold() for t in n.tags}
+        ]
+
+    @cached_property
+    def passing_ids(self) -> frozenset[str]:
+        """The ids of :attr:`passing`."""
+        return frozenset(n.id for n in self.passing)
+
+    @cached_property
+    def problem(self) -> list[Node]:
+        """The obstacles Motivation lists: not handled risks, not raised in passing."""
+        aside = {n.id for n in self.handled_risks + self.passing}
+        return [n for n in self.obstacles if n.id not in aside]
+
+    @cached_property
     def terms(self) -> list[Node]:
         """Concepts that are no part of a proposal: the terminology."""
         parts = {n.id for o in self.options for n in o.parts}
         return [n for n in self.concepts if n.id not in parts]
 
-    @property
+    @cached_property
     def structural(self) -> frozenset[tuple[str, str, str]]:
         """The links the drafts write as structure (an option's parts, a decision's choices, ...).
 
@@ -259,6 +300,7 @@ def _option(g: _Graph, node: Node) -> Option:
         part_shortcomings=_unique([s for p in parts for s in g.into(p.id, "drawback_of")]),
         depends_on=g.out(node.id, "depends_on"),
         part_of=g.out(node.id, "part_of", "proposal"),
+        answers=g.out(node.id, "answers", "question"),
         alternatives=_unique(
             g.out(node.id, "alternative_to", "proposal")
             + g.into(node.id, "alternative_to", "proposal")
@@ -284,6 +326,17 @@ def _decision(g: _Graph, node: Node, by_id: dict[str, Option]) -> Decision:
     return d
 
 
+def _conclusion(g: _Graph, by_id: dict[str, Option]) -> list[Option]:
+    """The proposals recorded after the last obstacle, requirement, question or shortcoming."""
+    found: list[Option] = []
+    for node in reversed(g.nodes.values()):
+        if node.kind in ("obstacle", "requirement", "question", "shortcoming"):
+            break
+        if node.kind == "proposal":
+            found.insert(0, by_id[node.id])
+    return found
+
+
 def content_hash(m: ConceptMap) -> str:
     """SHA-256 of the map file's bytes, or of its content (as JSON) when in memory."""
     if m.path is not None and m.path.exists():
@@ -305,7 +358,7 @@ def analyse(m: ConceptMap) -> Analysis:
     by_id = {o.node.id: o for o in options}
     decisions = [_decision(g, d, by_id) for d in g.of_kind("decision")]
     facts = [(d.node.label, d.node.status, d.chooses, d.rejects) for d in decisions]
-    design = choose_design(options, facts)
+    design = choose_design(options, facts, _conclusion(g, by_id))
     if len(decisions) == 1 and not decisions[0].considered:
         decisions[0].considered = options  # the session's only decision weighed them all
     addressed = {n.id for o in options for n in o.addresses}
@@ -316,6 +369,11 @@ def analyse(m: ConceptMap) -> Analysis:
         n.id for n in g.nodes.values() if n.kind in ("topic", "proposal", "obstacle", "decision")
     ]
     created = str(meta.get("created") or "")
+    questions = [Question(q, g.into(q.id, "answers")) for q in g.of_kind("question")]
+    answered_by: dict[str, list[Node]] = {}
+    for q in questions:
+        for n in q.answers:
+            answered_by.setdefault(n.id, []).append(q.node)
     # who typed counts as a participant too (edges included: a link is a contribution)
     authors = [n.author for n in g.nodes.values()] + [
         str(a.get("author") or "") for _, _, a in m.graph.edges(data=True)
@@ -338,12 +396,14 @@ def analyse(m: ConceptMap) -> Analysis:
         unaddressed=[n for n in obstacles if n.id not in addressed],
         requirements=g.of_kind("requirement"),
         shortcomings=g.of_kind("shortcoming"),
-        questions=[Question(q, g.into(q.id, "answers")) for q in g.of_kind("question")],
+        questions=questions,
         actions=g.of_kind("action"),
         related=g.of_kind("related"),
         references=g.of_kind("reference"),
         concepts=g.of_kind("concept"),
         mitigations={n.id: g.into(n.id, "addresses") for n in g.of_kind("shortcoming")},
         drawback_of={n.id: g.out(n.id, "drawback_of") for n in g.of_kind("shortcoming")},
+        answered_by=answered_by,
+        addressed=frozenset(addressed),
         mermaid=flowchart(m.graph, nodes=core, direction="TB"),
     )

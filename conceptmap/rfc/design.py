@@ -7,14 +7,20 @@
    is ``rejected``, ``deprecated`` or ``superseded`` chooses nothing;
 2. ``umbrella``: else a proposal other proposals are ``part_of``, with its parts;
 3. ``linked``: else proposals linked to each other by ``part_of``/``depends_on``;
-4. ``best-supported``: only then the proposal addressing most obstacles (then
-   requirements), which the draft says is the session's best-supported option,
-   not its choice.
+4. ``conclusion``: else the proposals the session ended on, recorded after every
+   obstacle, requirement, question and shortcoming (notes follow the discussion,
+   and a session's outcome ends with its solution), if one of them addresses or
+   answers something;
+5. ``best-supported``: only then the proposal addressing most obstacles (then
+   requirements, questions answered, parts), which the draft says is the
+   session's best-supported option, not its choice.
 
-Where two candidates are as good, the map's order breaks the tie and
+Where two candidates are as good, the map's order breaks the tie (the earlier
+umbrella or group, the later best-supported proposal: conclusions come last) and
 :attr:`Design.tied` names the others (``conceptmap check`` warns). Alternatives
-are proposals linked ``alternative_to`` a part, rejected by a decision, or left
-out of a decided design they are linked to; the rest are other options discussed.
+are proposals linked ``alternative_to`` a part, rejected by a decision, or, when a
+decision settled the design, left out of it; without a decision, the rest are
+other options discussed.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ class Option:
     part_shortcomings: list[Node] = field(default_factory=list)  # drawbacks of its parts
     depends_on: list[Node] = field(default_factory=list)
     part_of: list[Node] = field(default_factory=list)  # proposals it is a part of
+    answers: list[Node] = field(default_factory=list)  # questions it answers
     alternatives: list[Node] = field(default_factory=list)
     chosen_by: list[Node] = field(default_factory=list)
     rejected_by: list[Node] = field(default_factory=list)
@@ -151,25 +158,34 @@ def _linked_groups(options: list[Option]) -> list[list[Option]]:
     return sorted(groups, key=len, reverse=True)  # stable: the map's order breaks ties
 
 
-def choose_design(options: list[Option], decisions: Sequence[DecisionFacts]) -> Design:
-    """The design a draft features, and the alternatives and other options (see the module)."""
+def choose_design(
+    options: list[Option], decisions: Sequence[DecisionFacts], conclusion: Sequence[Option] = ()
+) -> Design:
+    """The design a draft features, and the alternatives and other options (see the module).
+
+    ``conclusion`` is the proposals the map ends on (see rule 4 of the module).
+    """
     by_id = {o.node.id: o for o in options}
     active = [d for d in decisions if d[1].casefold() not in INACTIVE]
     chosen = [o for d in active for o in d[2]]
     if chosen:
-        labels = [f"“{d[0]}”" for d in active if d[2]]
+        labels = ", ".join(f"“{d[0]}”" for d in active if d[2])
+        names = _names({o.node.id: o for o in chosen}.values())
         design = Design(
-            _with_parts(chosen, by_id), "decision",
-            f"the decision {', '.join(labels)} chooses {_names({o.node.id: o for o in chosen}.values())}",
-        )  # fmt: skip
+            _with_parts(chosen, by_id), "decision", f"the decision {labels} chooses {names}"
+        )
     else:
-        design = _undecided(options, by_id)
+        design = _undecided(options, by_id, list(conclusion))
     rejected = {o.node.id for d in active for o in d[3]}
     _sort_the_rest(design, options, rejected)
     return design
 
 
-def _undecided(options: list[Option], by_id: dict[str, Option]) -> Design:
+def _support(o: Option) -> tuple[int, int, int, int]:
+    return (len(o.obstacles), len(o.requirements), len(o.answers), len(o.parts))
+
+
+def _undecided(options: list[Option], by_id: dict[str, Option], conclusion: list[Option]) -> Design:
     umbrellas = sorted(
         ([o, *(p for p in _with_parts([o], by_id) if p is not o)]
          for o in options if o.proposal_parts and not o.part_of),
@@ -179,32 +195,36 @@ def _undecided(options: list[Option], by_id: dict[str, Option]) -> Design:
         top = umbrellas[0]
         tied = [u[0] for u in umbrellas[1:] if len(u) == len(top)]
         parts = ", ".join(f"“{o.node.label}”" for o in top[1:])
-        reason = f"no decision chooses a proposal; “{top[0].node.label}” has the parts {parts}"
+        reason = f"“{top[0].node.label}” has the parts {parts}"
         return Design(top, "umbrella", reason, tied)
     groups = [g for g in _linked_groups(options) if len(g) > 1]
     if groups:
         tied = [g[0] for g in groups[1:] if len(g) == len(groups[0])]
         reason = (
-            f"no decision chooses a proposal; {_names(groups[0])} depend on or are part "
+            f"{_names(groups[0])} depend on or are part "
             "of each other, so they form one design"
         )
         return Design(groups[0], "linked", reason, tied)
     if not options:
         return Design([], "none", "the map has no proposal")
-
-    def support(o: Option) -> tuple[int, int]:
-        return (len(o.obstacles), len(o.requirements))
-
-    ranked = sorted(options, key=lambda o: (-support(o)[0], -support(o)[1]))
+    if any(_support(o) != (0, 0, 0, 0) for o in conclusion):
+        reason = (
+            f"the session ended on {_names(conclusion)}, "
+            "recorded after every obstacle, requirement, question and shortcoming"
+        )
+        return Design(conclusion, "conclusion", reason)
+    # the most support; of equals, the later one (a session's conclusion comes last)
+    ranked = sorted(reversed(options), key=lambda o: tuple(-x for x in _support(o)))
     best = ranked[0]
-    tied = [o for o in ranked[1:] if support(o) == support(best)]
-    obstacles, requirements = support(best)
+    tied = [o for o in ranked[1:] if _support(o) == _support(best)]
+    obstacles, requirements, answers, _ = _support(best)
     reason = (
-        f"no decision chooses a proposal; “{best.node.label}” is the best-supported one "
-        f"(it addresses {obstacles} obstacles and {requirements} requirements)"
+        f"“{best.node.label}” is the best-supported one "
+        f"(it addresses {obstacles} obstacles and {requirements} requirements and "
+        f"answers {answers} questions)"
     )
     if len(options) == 1:
-        reason = f"no decision chooses a proposal; “{best.node.label}” is the only one"
+        reason = f"“{best.node.label}” is the only proposal"
     return Design([best], "best-supported", reason, tied)
 
 
@@ -212,15 +232,10 @@ def _sort_the_rest(design: Design, options: list[Option], rejected: set[str]) ->
     """Alternatives: set against the design (linked, rejected, left out); the rest: others."""
     ids = design.ids
     against = {n.id for o in design.parts for n in o.alternatives}
-    near: set[str] = set()
-    if design.decided:  # left out of a decided design they belong with
-        for group in _linked_groups(options):
-            if ids & {o.node.id for o in group}:
-                near |= {o.node.id for o in group}
     for o in options:
         if o.node.id in ids:
             continue
-        if o.node.id in against | rejected | near:
+        if design.decided or o.node.id in against | rejected:
             design.alternatives.append(o)
         else:
             design.others.append(o)

@@ -176,6 +176,11 @@ def adr_records(m: ConceptMap, *, clean: bool = False) -> list[tuple[str, str]]:
     >>> [name for name, _ in adr_records(m)]
     ['0001-use-double-hashing.md']
     """
+    return _adr(m, clean)[0]
+
+
+def _adr(m: ConceptMap, clean: bool) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """The records and the context (with its ledger) they were written with."""
     env = _package_environment()
     ctx = context(m, clean=clean)
     a: Analysis = ctx["a"]
@@ -186,7 +191,7 @@ def adr_records(m: ConceptMap, *, clean: bool = False) -> list[tuple[str, str]]:
             ctx.update(d=d, number=number, total=len(records), last=number == len(records))
             slug = d.node.id if d is not None else (a.topic.id if a.topic else "decision")
             out.append((f"{number:04d}-{slug[:60]}.md", _render(env, "adr.md.j2", ctx, None)))
-    return out
+    return out, ctx
 
 
 def write_rfc(
