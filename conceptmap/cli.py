@@ -266,6 +266,30 @@ def rfc(
         click.echo(f"wrote {written}")
 
 
+@main.command()
+@click.argument("path", type=MAP)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="md: a Markdown checklist; json: one object per action, for an issue tracker.",
+)
+def actions(path: Path, fmt: str) -> None:
+    """Print a map's actions with their owners and due dates.
+
+    \b
+    Example:
+        conceptmap actions maps/x.jsonl
+        conceptmap actions maps/x.jsonl --format json > actions.json
+    """
+    from .rfc.actions import actions_json, actions_markdown
+
+    m = ConceptMap.load(path)
+    click.echo(actions_json(m) if fmt == "json" else actions_markdown(m), nl=False)
+
+
 @main.command("import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=MAP, required=True, help="The map file to create.")

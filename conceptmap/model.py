@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import networkx as nx
 
+from .core.attributes import people_of
 from .core.attribution import default_author, now
 from .core.perf import gc_paused
 from .core.plan import Change, Plan
@@ -285,7 +286,14 @@ class ConceptMap(KindShortcuts):
     def add(self, label: str, kind: str = "concept", **fields: Unpack[NodeFields]) -> str:
         """Add a node, or make the node with this label (any case) say this; returns its id.
 
-        ``notes``, ``tags`` and ``url`` are set when given and kept when not.
+        ``notes``, ``tags``, ``url``, ``owner``, ``due`` and ``status`` are set when
+        given and kept when not (see :mod:`conceptmap.core.attributes`).
+
+        >>> m = ConceptMap("GC", author="alan")
+        >>> m.action("Measure lock hold times", owner="alanshaw", due="2026-12-15")
+        'measure-lock-hold-times'
+        >>> m.node("Measure lock hold times")["owner"]
+        '@alanshaw'
         """
         return self._change(lambda p: p.declare(label, kind, **fields))[1]
 
@@ -310,7 +318,7 @@ class ConceptMap(KindShortcuts):
         return self._change(lambda p: plan_statements(p, statements, source))[0]
 
     def update(self, label: str, /, **fields: Any) -> Change:
-        """Change a node's ``label``, ``kind``, ``notes``, ``tags`` or ``url``."""
+        """Change a node's ``label``, ``kind``, ``notes`` or attributes (``owner``, ...)."""
         return self._change(lambda p: p.update(p.ref(label), fields))[0]
 
     def rename(self, label: str, new_label: str) -> Change:
@@ -436,6 +444,23 @@ class ConceptMap(KindShortcuts):
     def summary(self) -> dict[str, Any]:
         """Counts by kind and relation, participants and dates, as plain data."""
         return summary(self)
+
+    def people(self) -> list[str]:
+        """Everyone in the session, each once: participants, authors, proposer, action owners.
+
+        ``@alanshaw`` and ``alanshaw`` are one person, shown as the handle
+        (see :func:`conceptmap.core.schema.people`).
+
+        >>> m = ConceptMap("GC", author="alanshaw")
+        >>> _ = m.set_meta("participants", ["@lidel"])
+        >>> m.action("Measure lock hold times", owner="@alanshaw")
+        'measure-lock-hold-times'
+        >>> m.action("Write the spec", owner="Rod Vagg")
+        'write-the-spec'
+        >>> m.people()
+        ['@lidel', '@alanshaw', 'Rod Vagg']
+        """
+        return people_of(self.graph)
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write the map in the format the suffix of ``path`` names (``.json``, ...)."""

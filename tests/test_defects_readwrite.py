@@ -83,6 +83,9 @@ def enriched(m: cm.ConceptMap) -> cm.ConceptMap:
     m.set_meta("date", "2019-07-15")
     m.set_meta("agenda", {"row": 3, "tags": ["browser", "storage"], "ok": True, "none": None})
     m.update("Web Locks API", tags=["browser", "locking"], url="https://w3c.github.io/web-locks/")
+    # the attributes quick entry sets (owner, due, status): every format carries them
+    m.update("Measure GC lock hold times on a large repo", owner="@alanshaw", due="2026-12-15")
+    m.update("Use Web Locks per datastore, with a shared/exclusive lock for GC", status="accepted")
     m.link("Web Locks API", '"is specified by"', "IPFS repo")
     m.link("Web Locks API", '"is used by"', "IPFS repo")
     return m

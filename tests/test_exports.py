@@ -75,13 +75,16 @@ LOSSLESS = [".json", ".graphml", ".gexf", ".canvas"]
 
 
 def rich_map() -> cm.ConceptMap:
-    """The worked example with tags, a url, updates, phrases and free metadata."""
+    """The worked example with tags, a url, an owner, a status, updates, phrases, metadata."""
     m = cm.ConceptMap(author="x")
     m.apply(example_text())
     m.set_meta("participants", ["alanshaw", "lidel"])
     m.set_meta("date", "2019-07-15")
     m.set_meta("agenda", {"row": 3, "tags": ["browser", "storage"], "ok": True, "none": None})
     m.update("Web Locks API", tags=["browser", "locking"], url="https://w3c.github.io/web-locks/")
+    # the attributes quick entry sets (owner, due, status): every format carries them
+    m.update("Measure GC lock hold times on a large repo", owner="@alanshaw", due="2026-12-15")
+    m.update("Use Web Locks per datastore, with a shared/exclusive lock for GC", status="accepted")
     m.update("IPFS repo", notes="Line one.\n\tIndented & <tagged> line \\ two.")
     m.link("Web Locks API", '"is specified by"', "IPFS repo")
     return m

@@ -41,6 +41,10 @@ def codes(text: str) -> list[tuple[str, str]]:
         ("action: Build it -depends_on-> decision: Go", [("action-without-owner", "Build it")]),
         ("decision: Go -\"leads to\"-> action: Build it", [("action-without-owner", "Build it")]),
         ("decision: Go -> concept: Build it", [("decision-without-action", "Go")]),
+        # actions: open until they have an owner (the quick-entry attribute)
+        ("action: Build it {owner: @bob} -depends_on-> decision: Go", []),
+        ("action: Build it {due: 2026-12-15} -depends_on-> decision: Go",
+         [("action-without-owner", "Build it")]),
         # concepts, shortcomings, ... are never open items
         ("concept: Lease\nshortcoming: Slow\nrequirement: Fast\nrelated: DHT", []),
     ],

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidValueError, NodeNotFoundError, TopicError
+from .attributes import ATTRIBUTE_KINDS, check_kind, clean_fields
 from .schema import (
     DEFAULT_RELATION,
     NODE_FIELDS,
     clean_label,
-    clean_notes,
     clean_phrase,
     label_key,
     link_text,
@@ -119,22 +119,6 @@ def parse_relation(relation: str, phrase: str = "") -> tuple[str, str]:
     return name, phrase
 
 
-def clean_fields(
-    notes: str | None = None, tags: list[str] | None = None, url: str | None = None
-) -> dict[str, Any]:
-    """The optional node fields that were given, checked and normalised."""
-    fields: dict[str, Any] = {}
-    if notes is not None:
-        fields["notes"] = clean_notes(notes)
-    if tags is not None:
-        if not isinstance(tags, list | tuple):
-            raise InvalidValueError(f"tags must be a list of words, not {tags!r}")
-        fields["tags"] = [clean_label(t) for t in tags]
-    if url is not None:
-        fields["url"] = clean_label(url)
-    return fields
-
-
 @dataclass
 class Plan:
     """Operations planned against ``state``, all stamped with one author and time."""
@@ -185,18 +169,16 @@ class Plan:
     def _new_id(self, label: str) -> str:
         return unique_slug(slugify(label), _Taken(self.state.graph, self._pending_ids))
 
-    def declare(
-        self,
-        label: str,
-        kind: str = "concept",
-        *,
-        notes: str | None = None,
-        tags: list[str] | None = None,
-        url: str | None = None,
-    ) -> str:
-        """Make sure a node ``label`` exists with this kind (and notes, if given)."""
+    def declare(self, label: str, kind: str = "concept", **fields: Any) -> str:
+        """Make sure a node ``label`` exists with this kind (and these fields, if given).
+
+        ``fields`` are ``notes`` and the attributes of :mod:`conceptmap.core.attributes`;
+        ``None`` leaves a field as it is.
+        """
         label, kind = clean_label(label), normalize_kind(kind)
-        wanted = {"kind": kind, **clean_fields(notes=notes, tags=tags, url=url)}
+        self._check_fields(fields)
+        wanted = {"kind": kind, **clean_fields(**fields)}
+        check_kind([k for k, v in fields.items() if v is not None], kind, label)
         key = label_key(label)
         if key in self._pending:
             op = self._pending[key]
@@ -246,15 +228,29 @@ class Plan:
             f"no node is labelled {label!r}{index.suggestion(label, self._removed)}"
         )
 
-    def update(self, node: str, fields: dict[str, Any]) -> None:
-        """Change an existing node's label, kind, notes, tags or url."""
-        unknown = sorted(set(fields) - set(NODE_FIELDS))
+    @staticmethod
+    def _check_fields(fields: Mapping[str, Any], verb: str = "set", start: int = 2) -> None:
+        unknown = sorted(set(fields) - set(NODE_FIELDS[start:]))
         if unknown:
+            names = NODE_FIELDS[start:]
             raise InvalidValueError(
-                f"cannot update {', '.join(map(repr, unknown))} "
-                "(a node has a label, kind, notes, tags and url)"
+                f"cannot {verb} {', '.join(map(repr, unknown))} "
+                f"(a node has a {', '.join(names[:-1])} and {names[-1]})"
             )
+
+    def set_attributes(self, node: str, fields: Mapping[str, Any]) -> None:
+        """Set fields (notes, attributes) of a node, existing or planned, keeping its kind."""
+        pending = next((op for op in self._pending.values() if op["id"] == node), None)
+        kind = pending["kind"] if pending is not None else self.state.graph.nodes[node]["kind"]
+        self.declare(self._renamed.get(node) or self._label(node), str(kind), **fields)
+
+    def update(self, node: str, fields: dict[str, Any]) -> None:
+        """Change an existing node's label, kind, notes or attributes."""
+        self._check_fields(fields, "update", 0)
         wanted = dict(fields)
+        if any(name in wanted for name in ATTRIBUTE_KINDS):
+            kind = normalize_kind(wanted.get("kind", self.state.graph.nodes[node]["kind"]))
+            check_kind([k for k, v in wanted.items() if v is not None], kind, self._label(node))
         if "label" in wanted:
             wanted["label"] = clean_label(wanted["label"])
             other = self.find(wanted["label"])

@@ -10,6 +10,8 @@ One fact per line::
     Web Locks API -"is implemented by"-> Browser
     Web Locks API -> IndexedDB
 
+    action: Measure GC lock hold times {owner: @alanshaw, due: 2026-12-15}
+
     remove: Web Locks API -> IndexedDB
     rename: Web Locks API => Web Locks
 
@@ -18,6 +20,9 @@ nodes and either side may be a declaration; a quoted relation is a free
 linking phrase; a bare ``A -> B`` is ``relates_to``; a label that names no node
 yet becomes a ``concept``. ``remove: LABEL`` removes a node and its links,
 ``remove: A -relation-> B`` one link, ``rename: OLD => NEW`` relabels a node.
+A label, on its own or on either side of a link, may end in attributes in braces
+(:mod:`conceptmap.core.attributes` has the rules); naming a node with attributes
+sets them, and two lines of one text may not give one node different values.
 :func:`parse` checks the text without a map; :func:`plan_statements` turns it
 into operations against one.
 
@@ -32,8 +37,10 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import ConceptMapError, LineError, ParseError
+from .attributes import parse_attributes, split_attributes
 from .plan import Plan
 from .schema import (
     DEFAULT_RELATION,
@@ -58,10 +65,14 @@ EDITS = ("remove", "rename")
 
 @dataclass
 class NodeRef:
-    """A node named in a line: with a kind if declared there, else ``None``."""
+    """A node named in a line: with a kind if declared there, else ``None``.
+
+    ``attrs`` are the attributes the line gives it, checked (``{owner: @bob}``).
+    """
 
     label: str
     kind: str | None
+    attrs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,17 +104,20 @@ def _node_ref(text: str) -> NodeRef:
     if match:
         word = match["kind"].lower()
         if word in KINDS or word in KIND_ALIASES:
-            label = match["label"]
+            label, pairs = split_attributes(match["label"])
             if not label.strip():
                 raise ConceptMapError(f"{match['kind']}: needs a label after the colon")
-            return NodeRef(clean_label(label), normalize_kind(word))
+            return NodeRef(clean_label(label), normalize_kind(word), parse_attributes(pairs))
         if match["space"]:
             names = [*KINDS, *KIND_ALIASES, *EDITS]
             raise ConceptMapError(
                 f"unknown kind {match['kind']!r}{suggest(word, names)} "
                 f"(valid kinds: {', '.join(KINDS)})"
             )
-    return NodeRef(clean_label(text), None)
+    label, pairs = split_attributes(text)
+    if not label.strip():
+        raise ConceptMapError("attributes in braces end a label: 'action: Label {owner: @bob}'")
+    return NodeRef(clean_label(label), None, parse_attributes(pairs))
 
 
 def _link(text: str) -> tuple[str, str, str, str] | None:
@@ -140,7 +154,12 @@ def _statement(number: int, text: str) -> Statement:
 
 def _named(text: str) -> NodeRef:
     """A label on an editing line; a kind before it (``concept: X``) is allowed and ignored."""
-    return NodeRef(_node_ref(text).label, None)
+    ref = _node_ref(text)
+    if ref.attrs:
+        raise ConceptMapError(
+            "attributes go on a line that declares or names a node, not on remove: or rename:"
+        )
+    return NodeRef(ref.label, None)
 
 
 def _edit(number: int, text: str, verb: str, rest: str) -> Statement:
@@ -205,12 +224,32 @@ def parse(text: str, *, source: str | None = None) -> list[Statement]:
     return statements
 
 
+def _attribute_conflicts(
+    st: Statement, given: dict[tuple[str, str], tuple[Any, int]]
+) -> list[LineError]:
+    """Attributes of a node that ``st`` gives other values than an earlier line did."""
+    errors = []
+    for ref in (st.source, st.target):
+        if ref is None:
+            continue
+        for name, value in ref.attrs.items():
+            seen = given.setdefault((label_key(ref.label), name), (value, st.line))
+            if seen[0] != value:
+                message = (
+                    f"{ref.label!r} has {name} {value!r} here but {seen[0]!r} on line {seen[1]}"
+                )
+                errors.append(LineError(st.line, st.text, message))
+    return errors
+
+
 def _conflicts(statements: list[Statement]) -> list[LineError]:
     """Two lines of one text that say different things of one node."""
+    given: dict[tuple[str, str], tuple[Any, int]] = {}
     errors = []
     kinds: dict[str, tuple[str, int]] = {}
     noted: dict[str, int] = {}
     for st in statements:
+        errors.extend(_attribute_conflicts(st, given))
         for ref in (st.source, st.target):
             if ref is None or ref.kind is None:
                 continue
@@ -309,8 +348,11 @@ def plan_statements(plan: Plan, statements: list[Statement], source: str | None 
     def node(ref: NodeRef, notes: str | None, linked: bool) -> str:
         decl = ref if ref.kind is not None else declared.get(label_key(ref.label))
         if decl is None or decl.kind is None:
-            return plan.resolve(ref.label, linked=linked)
-        return plan.declare(decl.label, decl.kind, notes=notes)
+            node = plan.resolve(ref.label, linked=linked)
+            if ref.attrs:
+                plan.set_attributes(node, ref.attrs)
+            return node
+        return plan.declare(decl.label, decl.kind, notes=notes, **ref.attrs)
 
     for st in statements:
         try:

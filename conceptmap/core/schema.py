@@ -58,17 +58,18 @@ RELATIONS: dict[str, str] = {
     "rejects": "a decision turns a proposal down",
     "drawback_of": "a shortcoming of a proposal",
     "cites": "the source refers to a reference",
+    "supersedes": "a decision replaces an earlier decision",
 }
 
 DEFAULT_RELATION = "relates_to"
 
 #: Longer labels are almost always a paste gone wrong; notes hold long text.
 #: what a node carries in the graph besides its id: the fields operations set ...
-NODE_FIELDS = ("label", "kind", "notes", "tags", "url")
+NODE_FIELDS = ("label", "kind", "notes", "tags", "url", "owner", "due", "status")
 #: ... plus who added it and when
 NODE_ATTRIBUTES = (*NODE_FIELDS, "author", "created", "updated")
 #: ... of which these are written (to a log or an export) only when set
-NODE_OPTIONAL = ("notes", "tags", "url", "updated")
+NODE_OPTIONAL = ("notes", "tags", "url", "owner", "due", "status", "updated")
 #: what an edge carries in the graph
 EDGE_FIELDS = ("relation", "phrase", "author", "created")
 #: the operations a map file holds

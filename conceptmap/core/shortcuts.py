@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TypedDict, Unpack
 
 
 class NodeFields(TypedDict, total=False):
-    """What a node may carry besides its label and kind."""
+    """What a node may carry besides its label and kind.
+
+    ``owner`` and ``due`` (a date, or text ``YYYY-MM-DD``) go on actions,
+    ``status`` on decisions; see :mod:`conceptmap.core.attributes`.
+    """
 
     notes: str
     tags: list[str]
     url: str
+    owner: str
+    due: str | datetime.date
+    status: str
 
 
 class KindShortcuts:

@@ -11,8 +11,8 @@ Fields an operation has beyond the ones it needs are ignored (an undo's
 there before: ``author`` and ``created`` on ``add_node`` and ``add_edge`` (who
 added it first, and when; default ``by`` and ``at``), ``updated`` on
 ``update_node`` (default ``at``), ``unset`` on ``update_node`` (a list of
-``tags``, ``url``, ``updated``: fields to drop) and on ``set_meta`` (``true``:
-drop the key; no ``value`` then).
+``tags``, ``url``, ``owner``, ``due``, ``status``, ``updated``: fields to drop)
+and on ``set_meta`` (``true``: drop the key; no ``value`` then).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import BadOperation, ConceptMapError, SkippedOperation
+from .attributes import clean_due, clean_owner, clean_status
 from .schema import (
     KINDS,
     NODE_FIELDS,
@@ -42,6 +43,9 @@ Op = dict[str, Any]
 # file (``"created": 5``) would load and then break an export, so it is refused.
 TEXT_META = ("created", "date", "source", "duration")
 NAME_LIST_META = ("participants", "proposer")
+# attributes a file may hold only in their normal form (see core/attributes.py); a url
+# stays any text, as imports (a canvas file card) and older maps hold other addresses
+_CHECKED = {"owner": clean_owner, "due": clean_due, "status": clean_status}
 
 
 def edge_key(relation: str, phrase: str) -> str:
@@ -85,6 +89,8 @@ def _node_fields(op: Op) -> dict[str, Any]:
                 if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
                     raise BadOperation(f"tags must be a list of strings, got {value!r}")
                 fields[name] = list(value)
+            elif name in _CHECKED:
+                fields[name] = _CHECKED[name](value)
             elif not isinstance(value, str):
                 raise BadOperation(f"url must be text, got {value!r}")
             else:
@@ -287,7 +293,7 @@ def _attribution(op: Op) -> tuple[str, str]:
     return author, created
 
 
-_UNSETTABLE = ("tags", "url", "updated")
+_UNSETTABLE = ("tags", "url", "owner", "due", "status", "updated")
 
 
 def _unset(op: Op) -> list[str]:

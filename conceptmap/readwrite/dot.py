@@ -48,7 +48,18 @@ SHAPES: dict[str, str] = {
     "related": "ellipse",
     "reference": "note",
 }
-_NODE_DATA = ("kind", "notes", "author", "created", "updated", "tags", "url")
+_NODE_DATA = (
+    "kind",
+    "notes",
+    "author",
+    "created",
+    "updated",
+    "tags",
+    "url",
+    "owner",
+    "due",
+    "status",
+)
 _BARE = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
 #: Map metadata written under its own name; other keys get a ``meta_`` prefix,

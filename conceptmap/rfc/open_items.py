@@ -6,7 +6,7 @@
 - obstacles no proposal or decision addresses (as ``conceptmap check`` counts them);
 - proposals no decision has chosen or rejected;
 - decisions with no action linked to them (either way, any relation);
-- actions with no owner (an ``owner`` attribute, which the syntax does not set yet).
+- actions with no owner (the ``owner`` attribute: ``action: X {owner: @bob}``).
 
 Within a group, nodes keep the map's order. The work is linear in the map's size:
 each node looks at its own links once.
