@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ..core.attributes import people_of
 from ..core.schema import link_text, people
 from .design import Design, Option, choose_design
 
@@ -89,7 +90,8 @@ class Analysis:
     title: str
     topic: Node | None
     summary: str
-    #: each person once (see :func:`conceptmap.core.schema.people`): the agenda's, then authors
+    #: each person once (see :func:`conceptmap.core.schema.people`): the participants, the
+    #: proposer and the action owners (``m.people()``), then whoever added a node or link
     participants: list[str]
     date: str
     map_file: str
@@ -382,7 +384,7 @@ def analyse(m: ConceptMap) -> Analysis:
         title=topic.label if topic else "Untitled design",
         topic=topic,
         summary=topic.notes if topic else "",
-        participants=people([*meta.get("participants", []), *authors]),
+        participants=people([*people_of(m.graph), *authors]),
         date=str(meta.get("date") or created[:10]),
         map_file=m.path.name if m.path else "",
         map_hash=content_hash(m),
