@@ -243,9 +243,7 @@ def export(path: Path, output: Path) -> None:
     "a directory gets one numbered record per decision.",
 )
 @click.option("--clean", is_flag=True, help="Leave out the trace comments and the appendix.")
-def rfc(
-    path: Path, style: str, template: Path | None, output: Path | None, clean: bool
-) -> None:
+def rfc(path: Path, style: str, template: Path | None, output: Path | None, clean: bool) -> None:
     """Write a draft RFC from a map, every item traced back to its node.
 
     The appendix accounts for every node, note and link of the map; --clean

@@ -103,15 +103,22 @@ def test_adr_is_one_madr_record_per_decision(tmp_path: Path, worked: cm.ConceptM
         "0001-use-web-locks-per-datastore-with-a-shared-exclusive-lock-for.md",
         "0002-keep-the-repo-lock-file-in-node-js.md",
     ]
-    for (_, text), title in zip(records, ["Use Web Locks per datastore, with a shared/exclusive "
-                                          "lock for GC", "Keep the repo.lock file in Node.js"]):
+    for (_, text), title in zip(
+        records,
+        [
+            "Use Web Locks per datastore, with a shared/exclusive lock for GC",
+            "Keep the repo.lock file in Node.js",
+        ], strict=False,
+    ):
         front = front_matter(text)
         assert set(front) == {"status", "date", "decision-makers", "consulted", "informed"}
         assert front["status"] == "accepted"
         assert [h for h in headings(text) if h.startswith("# ")] == [f"# {title}"]
         assert text.count("Chosen option: ") == 1  # one line, even for a two-part design
-    assert 'with "Shared read / exclusive write locks for GC and adds" as parts of the same' \
+    assert (
+        'with "Shared read / exclusive write locks for GC and adds" as parts of the same'
         in records[0][1]
+    )
     assert "Appendix: where each node went" not in records[0][1]  # the last one accounts
     assert "Appendix: where each node went" in records[1][1]
     # -o DIR: one numbered file each; -o FILE: refused with several decisions

@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -104,7 +105,11 @@ def rich() -> cm.ConceptMap:
     return m
 
 
-MAPS = {"worked": worked, "rich": rich, **{name: functools.partial(session, name) for name in SESSIONS}}
+MAPS: dict[str, Callable[[], cm.ConceptMap]] = {
+    "worked": worked,
+    "rich": rich,
+    **{name: functools.partial(session, name) for name in SESSIONS},
+}
 
 
 def write_drafts(directory: Path, style: str) -> list[Path]:
@@ -236,7 +241,8 @@ def test_ietf_draft_builds_with_kramdown_rfc_and_xml2rfc(
         env=ietf_tools, timeout=300,
     )  # fmt: skip
     assert kramdown.returncode == 0, kramdown.stderr
-    assert "<figure" in kramdown.stdout and 'type="svg"' in kramdown.stdout  # the diagram
+    assert "<figure" in kramdown.stdout
+    assert 'type="svg"' in kramdown.stdout
     (tmp_path / "draft.xml").write_text(kramdown.stdout, encoding="utf-8")
     xml2rfc = subprocess.run(
         ["xml2rfc", "--text", "--html", "draft.xml"], capture_output=True, text=True,

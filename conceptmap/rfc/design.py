@@ -200,10 +200,7 @@ def _undecided(options: list[Option], by_id: dict[str, Option], conclusion: list
     groups = [g for g in _linked_groups(options) if len(g) > 1]
     if groups:
         tied = [g[0] for g in groups[1:] if len(g) == len(groups[0])]
-        reason = (
-            f"{_names(groups[0])} depend on or are part "
-            "of each other, so they form one design"
-        )
+        reason = f"{_names(groups[0])} depend on or are part of each other, so they form one design"
         return Design(groups[0], "linked", reason, tied)
     if not options:
         return Design([], "none", "the map has no proposal")
@@ -214,7 +211,7 @@ def _undecided(options: list[Option], by_id: dict[str, Option], conclusion: list
         )
         return Design(conclusion, "conclusion", reason)
     # the most support; of equals, the later one (a session's conclusion comes last)
-    ranked = sorted(reversed(options), key=lambda o: tuple(-x for x in _support(o)))
+    ranked = sorted(options, key=lambda o: tuple(-x for x in _support(o)))
     best = ranked[0]
     tied = [o for o in ranked[1:] if _support(o) == _support(best)]
     obstacles, requirements, answers, _ = _support(best)

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from ..core.files import write_text
 from ..core.perf import gc_paused
 from ..errors import FileError, InvalidValueError, TemplateError
-from .analysis import Analysis, analyse
+from .analysis import Analysis, Decision, analyse
 from .ledger import Ledger, comment_id
 from .markdown import md, md_lines, md_notes, md_url, yaml_str
 
@@ -184,7 +184,7 @@ def _adr(m: ConceptMap, clean: bool) -> tuple[list[tuple[str, str]], dict[str, A
     env = _package_environment()
     ctx = context(m, clean=clean)
     a: Analysis = ctx["a"]
-    records = a.decisions or [None]
+    records: list[Decision | None] = [*a.decisions] or [None]
     out = []
     with gc_paused(len(m) > 1000):
         for number, d in enumerate(records, 1):
