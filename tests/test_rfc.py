@@ -108,7 +108,8 @@ def test_adr_is_one_madr_record_per_decision(tmp_path: Path, worked: cm.ConceptM
         [
             "Use Web Locks per datastore, with a shared/exclusive lock for GC",
             "Keep the repo.lock file in Node.js",
-        ], strict=False,
+        ],
+        strict=True,
     ):
         front = front_matter(text)
         assert set(front) == {"status", "date", "decision-makers", "consulted", "informed"}

@@ -18,44 +18,22 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..core.attributes import people_of
-from ..core.schema import link_text, people
+from ..core.schema import people
 from .design import Design, Option, choose_design
+from .graphview import Graph, Link, Node, structural
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
+
+__all__ = [
+    "SECURITY_TAGS", "Analysis", "Decision", "Link", "Node", "Option", "Question", "analyse",
+    "content_hash",
+]  # fmt: skip
 
 #: Tags (the ``tags`` attribute, any case) that make an obstacle or shortcoming a security risk.
 SECURITY_TAGS = frozenset({"security", "privacy", "dos"})
 _OUT_OF_SCOPE = frozenset({"out of scope", "out-of-scope", "oos"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    """One node as a template sees it (attributes the map does not set are empty)."""
-
-    id: str
-    kind: str
-    label: str
-    notes: str
-    author: str
-    created: str
-    url: str = ""
-    tags: tuple[str, ...] = ()
-    owner: str = ""
-    due: str = ""
-    status: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One link: ``source`` -``words``-> ``target``; ``key`` tells parallel links apart."""
-
-    source: Node
-    target: Node
-    relation: str
-    words: str
-    key: tuple[str, str, str]
 
 
 @dataclass
@@ -212,87 +190,14 @@ class Analysis:
 
         Every other link is written under its source node, where that node is an item.
         """
-        return frozenset(link.key for link in self.links if _structural(link))
-
-
-def _structural(link: Link) -> bool:
-    """Whether the drafts write ``link`` as structure rather than under its source."""
-    source, target = link.source.kind, link.target.kind
-    if link.relation == "addresses" and target == "shortcoming":
-        return True  # a mitigation: written under the drawback it mitigates
-    wanted = _STRUCTURE.get(link.relation)
-    if wanted is None:
-        return False
-    sources, targets = wanted
-    return (sources is _ANY or source in sources) and (targets is _ANY or target in targets)
-
-
-_ANY = frozenset({"*"})
-#: relation: (the source kinds, the target kinds) the drafts show as structure ("*": any)
-_STRUCTURE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "addresses": (frozenset({"proposal", "decision"}), frozenset({"obstacle", "requirement"})),
-    "drawback_of": (frozenset({"shortcoming"}), _ANY),
-    "part_of": (_ANY, frozenset({"proposal"})),
-    "depends_on": (frozenset({"proposal"}), _ANY),
-    "alternative_to": (frozenset({"proposal"}), frozenset({"proposal"})),
-    "chooses": (frozenset({"decision"}), frozenset({"proposal"})),
-    "rejects": (frozenset({"decision"}), frozenset({"proposal"})),
-    "supersedes": (frozenset({"decision"}), frozenset({"decision"})),
-    "answers": (_ANY, frozenset({"question"})),
-}
-
-
-class _Graph:
-    """Lookups over the map's links by node and relation, in the map's order."""
-
-    def __init__(self, m: ConceptMap) -> None:
-        self.graph = graph = m.graph
-        self.nodes = {n: _node(n, a) for n, a in graph.nodes(data=True)}
-
-    def of_kind(self, kind: str) -> list[Node]:
-        return [n for n in self.nodes.values() if n.kind == kind]
-
-    def into(self, node: str, relation: str, *kinds: str) -> list[Node]:
-        # straight from networkx's adjacency: a node's links cost its degree, and
-        # no index of the whole map is built (that grew faster than the map)
-        found = [
-            self.nodes[u]
-            for u, links in self.graph.pred[node].items()
-            if any(a["relation"] == relation for a in links.values())
-        ]
-        return [n for n in found if not kinds or n.kind in kinds]
-
-    def out(self, node: str, relation: str, *kinds: str) -> list[Node]:
-        found = [
-            self.nodes[v]
-            for v, links in self.graph.succ[node].items()
-            if any(a["relation"] == relation for a in links.values())
-        ]
-        return [n for n in found if not kinds or n.kind in kinds]
-
-    def links(self) -> list[Link]:
-        nodes = self.nodes
-        return [
-            Link(nodes[u], nodes[v], a["relation"], link_text(a), (u, v, str(k)))
-            for u, v, k, a in self.graph.edges(keys=True, data=True)
-        ]
-
-
-def _node(node: str, a: dict[str, Any]) -> Node:
-    tags = a.get("tags") or ()
-    return Node(
-        node, a["kind"], a["label"], a.get("notes") or "", a.get("author") or "",
-        a.get("created") or "", str(a.get("url") or ""),
-        tuple(str(t) for t in ([tags] if isinstance(tags, str) else tags)),
-        str(a.get("owner") or ""), str(a.get("due") or ""), str(a.get("status") or ""),
-    )  # fmt: skip
+        return frozenset(link.key for link in self.links if structural(link))
 
 
 def _unique(nodes: list[Node]) -> list[Node]:
     return list({n.id: n for n in nodes}.values())
 
 
-def _option(g: _Graph, node: Node) -> Option:
+def _option(g: Graph, node: Node) -> Option:
     parts = g.into(node.id, "part_of")
     return Option(
         node,
@@ -312,7 +217,7 @@ def _option(g: _Graph, node: Node) -> Option:
     )
 
 
-def _decision(g: _Graph, node: Node, by_id: dict[str, Option]) -> Decision:
+def _decision(g: Graph, node: Node, by_id: dict[str, Option]) -> Decision:
     d = Decision(
         node,
         chooses=[by_id[n.id] for n in g.out(node.id, "chooses", "proposal")],
@@ -328,7 +233,7 @@ def _decision(g: _Graph, node: Node, by_id: dict[str, Option]) -> Decision:
     return d
 
 
-def _conclusion(g: _Graph, by_id: dict[str, Option]) -> list[Option]:
+def _conclusion(g: Graph, by_id: dict[str, Option]) -> list[Option]:
     """The proposals recorded after the last obstacle, requirement, question or shortcoming."""
     found: list[Option] = []
     for node in reversed(g.nodes.values()):
@@ -354,7 +259,7 @@ def analyse(m: ConceptMap) -> Analysis:
     """Read ``m`` as an RFC needs it (``m`` is not changed)."""
     from ..readwrite.mermaid import flowchart
 
-    g = _Graph(m)
+    g = Graph(m)
     meta = m.meta
     options = [_option(g, n) for n in g.of_kind("proposal")]
     by_id = {o.node.id: o for o in options}

@@ -133,7 +133,7 @@ def check(m: ConceptMap) -> list[Finding]:
 
 
 def design_findings(m: ConceptMap) -> list[Finding]:
-    """Which design a draft of ``m`` features and why (``info``), and a ``warning`` on a tie.
+    r"""Which design a draft of ``m`` features and why (``info``), and a ``warning`` on a tie.
 
     >>> from conceptmap import ConceptMap
     >>> m = ConceptMap("Private DHT", author="d")

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .analysis import Node
+    from .graphview import Node
 
 __all__ = ["INACTIVE", "Design", "Option", "choose_design"]
 
@@ -211,7 +211,8 @@ def _undecided(options: list[Option], by_id: dict[str, Option], conclusion: list
         )
         return Design(conclusion, "conclusion", reason)
     # the most support; of equals, the later one (a session's conclusion comes last)
-    ranked = sorted(options, key=lambda o: tuple(-x for x in _support(o)))
+    order = {o.node.id: i for i, o in enumerate(options)}
+    ranked = sorted(options, key=lambda o: (*(-x for x in _support(o)), -order[o.node.id]))
     best = ranked[0]
     tied = [o for o in ranked[1:] if _support(o) == _support(best)]
     obstacles, requirements, answers, _ = _support(best)

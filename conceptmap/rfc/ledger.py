@@ -17,7 +17,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .analysis import Analysis, Link, Node
+    from .analysis import Analysis
+    from .graphview import Link, Node
 
 _SLUG_ID = re.compile(r"\w+(?:-\w+)*")
 
