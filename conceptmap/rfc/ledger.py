@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class Ledger:
     def __init__(self, a: Analysis, *, clean: bool = False) -> None:
         self.clean = clean
         self.sections: dict[str, list[str]] = {n.id: [] for n in a.nodes}
+        self._placed: set[str] = set()  # kept as nodes are placed: templates ask per item
         self.noted: set[str] = set()
         self.links = a.links
         self.written: dict[tuple[str, str, str], str] = {}
@@ -54,6 +56,7 @@ class Ledger:
         placed = self.sections.setdefault(node.id, [])
         if section not in placed:
             placed.append(section)
+        self._placed.add(node.id)
         return "" if self.clean else f"<!-- cm:{comment_id(node.id)} -->"
 
     def notes(self, node: Node) -> str:
@@ -87,9 +90,9 @@ class Ledger:
             self.written[link.key] = section
         return found
 
-    def placed(self) -> set[str]:
-        """Ids of the nodes some section took as an item so far."""
-        return {node for node, sections in self.sections.items() if sections}
+    def placed(self) -> AbstractSet[str]:
+        """Ids of the nodes some section took as an item so far (the live set, not a copy)."""
+        return self._placed
 
     def nowhere(self) -> list[str]:
         """Ids of the nodes no section took as an item."""

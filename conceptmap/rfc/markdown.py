@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -63,6 +64,7 @@ _SPECIAL = re.compile(
 _TRAILING = ".,;:!?'\""
 
 
+@lru_cache(maxsize=1 << 16)  # a draft writes each label many times (every link names two)
 def md(text: str) -> str:
     r"""``text`` as one line of inert Markdown: no emphasis, link, HTML, heading or table cell.
 
