@@ -72,6 +72,14 @@ DESIGNS = {  # quick entry: (basis, the design's parts, alternatives, other opti
         question: Is it fast enough?""",
         "best-supported", ["The real thing"], [], ["Minor optimisation"],
     ),
+    "a decision superseded by another": (
+        """proposal: Lock file
+        proposal: Web Locks
+        decision: Use a lock file -chooses-> Lock file
+        decision: Use Web Locks -chooses-> Web Locks
+        Use Web Locks -supersedes-> Use a lock file""",
+        "decision", ["Web Locks"], ["Lock file"], [],
+    ),
     "a superseded decision chooses nothing": (
         """proposal: Old way
         proposal: New way
@@ -236,6 +244,12 @@ def test_people_owners_and_status() -> None:
     assert "Status: accepted. Chooses: Double hashing. Rejects: Onion routing." in text
     record = adr_records(m)[0][1]
     assert record.startswith("---\nstatus: accepted\ndate: 2026-11-27\ndecision-makers:\n")
+    m.apply("decision: Use onion routing after all {status: proposed}\n"
+            "Use onion routing after all -supersedes-> Use double hashing")  # fmt: skip
+    first, second = (text for _, text in adr_records(m))
+    assert first.startswith("---\nstatus: superseded by ADR-0002\n")  # as MADR says it
+    assert second.startswith("---\nstatus: proposed\n")
+    assert "This decision supersedes Use double hashing." in second
 
 
 # --- notes are Markdown -----------------------------------------------------------------

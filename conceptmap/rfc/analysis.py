@@ -46,11 +46,18 @@ class Decision:
     addresses: list[Node] = field(default_factory=list)
     considered: list[Option] = field(default_factory=list)
     supersedes: list[Node] = field(default_factory=list)
+    superseded_by: list[Node] = field(default_factory=list)
 
     @property
     def status(self) -> str:
-        """The recorded status, else ``accepted`` when it chooses something, else ``proposed``."""
-        return self.node.status or ("accepted" if self.chooses else "proposed")
+        """``superseded`` when a decision supersedes it (unless recorded rejected or
+        deprecated); else the recorded status; else ``accepted`` when it chooses
+        something, else ``proposed``."""
+        if self.superseded_by and self.node.status in ("", "accepted", "proposed"):
+            return "superseded"  # a later decision says so, whatever this one said then
+        if self.node.status:
+            return self.node.status
+        return "accepted" if self.chooses else "proposed"
 
 
 @dataclass
@@ -224,6 +231,7 @@ def _decision(g: Graph, node: Node, by_id: dict[str, Option]) -> Decision:
         rejects=[by_id[n.id] for n in g.out(node.id, "rejects", "proposal")],
         addresses=g.out(node.id, "addresses", "obstacle", "requirement"),
         supersedes=g.out(node.id, "supersedes", "decision"),
+        superseded_by=g.into(node.id, "supersedes", "decision"),
     )
     # what it weighed: what it chose or rejected, and their recorded alternatives
     weighed = {o.node.id: o for o in d.chooses + d.rejects}
@@ -264,7 +272,7 @@ def analyse(m: ConceptMap) -> Analysis:
     options = [_option(g, n) for n in g.of_kind("proposal")]
     by_id = {o.node.id: o for o in options}
     decisions = [_decision(g, d, by_id) for d in g.of_kind("decision")]
-    facts = [(d.node.label, d.node.status, d.chooses, d.rejects) for d in decisions]
+    facts = [(d.node.label, d.status, d.chooses, d.rejects) for d in decisions]
     design = choose_design(options, facts, _conclusion(g, by_id))
     if len(decisions) == 1 and not decisions[0].considered:
         decisions[0].considered = options  # the session's only decision weighed them all
