@@ -171,9 +171,15 @@ def choose_design(
     if chosen:
         labels = ", ".join(f"“{d[0]}”" for d in active if d[2])
         names = _names({o.node.id: o for o in chosen}.values())
-        design = Design(
-            _with_parts(chosen, by_id), "decision", f"the decision {labels} chooses {names}"
-        )
+        parts = _with_parts(chosen, by_id)
+        extra = len(parts) - len({o.node.id for o in chosen})
+        reason = f"the decision {labels} chooses {names}"
+        if extra:
+            plural = "s" if extra > 1 else ""
+            reason += (
+                f", with {extra} proposal{plural} part of {'them' if len(chosen) > 1 else 'it'}"
+            )
+        design = Design(parts, "decision", reason)
     else:
         design = _undecided(options, by_id, list(conclusion))
     rejected = {o.node.id for d in active for o in d[3]}
