@@ -308,3 +308,13 @@ def test_rfc_command_clean_and_adr_directory(tmp_path: Path) -> None:
                          str(tmp_path / "one.md")])  # fmt: skip
     assert refused.exit_code == 1
     assert "the map has 2 decisions, one record each" in refused.output
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("name", list(MAPS))
+def test_real_sessions_need_no_catch_all(name: str, style: str) -> None:
+    """Every node and link of the sessions is written where it belongs, not in the lists
+    of leftovers ("Also recorded in the map", "Other links recorded in the map")."""
+    text = MAPS[name]().rfc(style)
+    assert "Also recorded in the map:" not in text
+    assert "Other links recorded in the map:" not in text
