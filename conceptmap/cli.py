@@ -173,20 +173,24 @@ def show(path: Path, as_json: bool) -> None:
 def check(path: Path, strict: bool, as_json: bool) -> None:
     """Review a map: unaddressed obstacles, unanswered questions, orphans, ...
 
+    Says first which design a draft will feature and why, and warns on a tie.
     Exits 1 when there are errors (with --strict, warnings too).
 
     \b
     Example:
         conceptmap check maps/x.jsonl --strict
     """
-    findings = ConceptMap.load(path).check()
+    from .rfc.checks import design_findings
+
+    m = ConceptMap.load(path)
+    findings = [*design_findings(m), *m.check()]  # which design a draft features, first
     if as_json:
         click.echo(json.dumps([f.__dict__ for f in findings], indent=2, ensure_ascii=False))
     else:
         for finding in findings:
             click.echo(str(finding))
     errors = sum(f.severity == "error" for f in findings)
-    warned = len(findings) - errors
+    warned = sum(f.severity == "warning" for f in findings)
     if not as_json:
         click.echo(f"{path}: {errors} errors, {warned} warnings")
     if errors or (strict and warned):
@@ -234,24 +238,30 @@ def export(path: Path, output: Path) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The Markdown file to write (default: standard output).",
+    type=click.Path(path_type=Path),
+    help="The Markdown file to write (default: standard output); for --style adr, "
+    "a directory gets one numbered record per decision.",
 )
-def rfc(path: Path, style: str, template: Path | None, output: Path | None) -> None:
+@click.option("--clean", is_flag=True, help="Leave out the trace comments and the appendix.")
+def rfc(path: Path, style: str, template: Path | None, output: Path | None, clean: bool) -> None:
     """Write a draft RFC from a map, every item traced back to its node.
+
+    The appendix accounts for every node, note and link of the map; --clean
+    drops it and the trace comments, for a copy to send.
 
     \b
     Example:
         conceptmap rfc maps/x.jsonl --style rust -o drafts/x.md
+        conceptmap rfc maps/x.jsonl --style adr --clean -o decisions/
     """
     from .rfc.draft import write_rfc
 
     m = ConceptMap.load(path)
     if output is None:
-        click.echo(m.rfc(style, template=template), nl=False)
+        click.echo(m.rfc(style, template=template, clean=clean), nl=False)
     else:
-        write_rfc(m, output, style, template)
-        click.echo(f"wrote {output}")
+        written = write_rfc(m, output, style, template, clean=clean)
+        click.echo(f"wrote {written}")
 
 
 @main.command()

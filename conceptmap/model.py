@@ -387,11 +387,20 @@ class ConceptMap(KindShortcuts):
         """What a reviewer would ask about this map (see :func:`conceptmap.checks.check`)."""
         return check(self)
 
-    def rfc(self, style: str = "ipip", *, template: str | os.PathLike[str] | None = None) -> str:
-        """A draft RFC in Markdown (``ipip``, ``rust``, ``ietf``, ``adr``, or your ``template``)."""
+    def rfc(
+        self,
+        style: str = "ipip",
+        *,
+        template: str | os.PathLike[str] | None = None,
+        clean: bool = False,
+    ) -> str:
+        """A draft RFC in Markdown (``ipip``, ``rust``, ``ietf``, ``adr``, or your ``template``).
+
+        ``clean`` leaves out the trace comments and the appendix (a copy to send).
+        """
         from .rfc.draft import render
 
-        return render(self, style, template)
+        return render(self, style, template, clean=clean)
 
     def write_rfc(
         self,
@@ -399,11 +408,16 @@ class ConceptMap(KindShortcuts):
         style: str = "ipip",
         *,
         template: str | os.PathLike[str] | None = None,
+        clean: bool = False,
     ) -> Path:
-        """Write :meth:`rfc` (in ``style``, or from your ``template``) to ``path``."""
+        """Write :meth:`rfc` (in ``style``, or from your ``template``) to ``path``.
+
+        An ``adr`` draft goes to a directory (one numbered file per decision) when
+        ``path`` is one or has no suffix.
+        """
         from .rfc.draft import write_rfc
 
-        return write_rfc(self, path, style, template)
+        return write_rfc(self, path, style, template, clean=clean)
 
     def positions(self, *, removed: bool = False) -> dict[str, tuple[float, float]]:
         """``{node id: (x, y)}``: where every view draws each node, in the page's pixels.

@@ -92,10 +92,12 @@ def test_the_page_header_lists_each_person_once(worked: cm.ConceptMap) -> None:
 
 
 def rfc_people(text: str, style: str) -> list[str]:
-    if style in ("ipip", "ietf"):
+    if style in ("ipip", "ietf", "adr"):
         head = yaml.safe_load(text.split("\n---", 1)[0].removeprefix("---\n"))
+        if style == "adr":  # MADR 4: decision-makers in the front matter
+            return list(head["decision-makers"])
         return [p["name"] for p in head["editors" if style == "ipip" else "author"]]
-    field = {"rust": "- Authors: ", "adr": "- Deciders: "}[style]
+    field = {"rust": "- Authors: "}[style]
     (line,) = [x for x in text.splitlines() if x.startswith(field)]
     return line.removeprefix(field).replace("\\", "").split(", ")
 

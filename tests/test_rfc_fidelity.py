@@ -27,7 +27,8 @@ PROPOSAL = "Priority peer stack"
 TERMS = ("Kademlia", "XOR distance", "NAT")
 APPENDIX = "Appendix: where each node went"
 
-#: The headings each style must have, in this order, as (level, title).
+#: The headings each style must have, in this order, as (level, title): the current
+#: upstream templates (rust-lang/rfcs uses "##" since 2025-11-28), plus the appendix.
 OUTLINES: dict[str, list[tuple[int, str]]] = {
     "ipip": [
         (2, "Summary"),
@@ -46,16 +47,16 @@ OUTLINES: dict[str, list[tuple[int, str]]] = {
         (2, APPENDIX),
     ],
     "rust": [
-        (1, "Summary"),
-        (1, "Motivation"),
-        (1, "Guide-level explanation"),
-        (1, "Reference-level explanation"),
-        (1, "Drawbacks"),
-        (1, "Rationale and alternatives"),
-        (1, "Prior art"),
-        (1, "Unresolved questions"),
-        (1, "Future possibilities"),
-        (1, APPENDIX),
+        (2, "Summary"),
+        (2, "Motivation"),
+        (2, "Guide-level explanation"),
+        (2, "Reference-level explanation"),
+        (2, "Drawbacks"),
+        (2, "Rationale and alternatives"),
+        (2, "Prior art"),
+        (2, "Unresolved questions"),
+        (2, "Future possibilities"),
+        (2, APPENDIX),
     ],
 }
 STYLES = list(OUTLINES)

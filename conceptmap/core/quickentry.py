@@ -206,8 +206,8 @@ def parse(text: str, *, source: str | None = None) -> list[Statement]:
                         "declares a node, such as 'concept: ...'",
                     )
                 )
-            else:
-                notes_owner.notes.append(stripped)
+            else:  # indentation kept: notes are Markdown, sub-points nest (dedented on use)
+                notes_owner.notes.append(line.rstrip())
             continue
         try:
             statement = _statement(number, stripped)
@@ -360,7 +360,7 @@ def plan_statements(plan: Plan, statements: list[Statement], source: str | None 
                 _plan_edit(plan, st)
                 continue
             owner = st.declared()
-            notes = clean_notes("\n".join(st.notes)) if st.notes else None
+            notes = clean_notes(textwrap.dedent("\n".join(st.notes))) if st.notes else None
             linked = st.target is not None and st.relation is not None
             source_id = node(st.source, notes if owner is st.source else None, linked)
             if st.target is not None and st.relation is not None:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     Graph = nx.MultiDiGraph[str]
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,46 @@ def check(m: ConceptMap) -> list[Finding]:
             )
     findings.extend(_near_duplicates(g))
     return findings
+
+
+def design_findings(m: ConceptMap) -> list[Finding]:
+    r"""Which design a draft of ``m`` features and why (``info``), and a ``warning`` on a tie.
+
+    >>> from conceptmap import ConceptMap
+    >>> m = ConceptMap("Private DHT", author="d")
+    >>> print(m.apply("proposal: Double hashing\nproposal: Onion routing"))
+    2 nodes added
+    >>> for f in design_findings(m):
+    ...     print(f)  # doctest: +NORMALIZE_WHITESPACE
+    info: the draft features 'Onion routing': no decision chooses a proposal; “Onion
+      routing” is the best-supported one (it addresses 0 obstacles and 0 requirements and
+      answers 0 questions) [design]
+    warning: 'Onion routing' and 'Double hashing' are as well supported: the draft
+      features the first; link them (part_of, depends_on) or record a decision [design-tie]
+    """
+    from .analysis import analyse
+
+    design = analyse(m).design
+    if not design.parts:
+        return []
+    names = " + ".join(repr(o.node.label) for o in design.parts)
+    why = design.reason if design.decided else f"no decision chooses a proposal; {design.reason}"
+    found = [
+        Finding("design", "info", f"the draft features {names}: {why}",
+                tuple(o.node.id for o in design.parts)),
+    ]  # fmt: skip
+    if design.tied:
+        others = " and ".join(repr(o.node.label) for o in design.tied)
+        found.append(
+            Finding(
+                "design-tie",
+                "warning",
+                f"{names} and {others} are as well supported: the draft features the first; "
+                "link them (part_of, depends_on) or record a decision",
+                tuple(o.node.id for o in design.parts + design.tied),
+            )
+        )
+    return found
 
 
 def _near_duplicates(g: Graph) -> list[Finding]:

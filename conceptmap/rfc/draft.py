@@ -1,36 +1,23 @@
 """The RFC draft: Markdown from a map, in the layout of a known RFC process.
 
 Every style is a Jinja2 template in ``rfc/templates/`` fed by one
-:class:`~conceptmap.analysis.Analysis`. Templates write user text only through
-the filters below, and mark each item with ``trace(node, section)``: a hidden
-``<!-- cm:ID -->`` comment that also records where the node landed, for the
-appendix that lists every node and its sections.
+:class:`~conceptmap.rfc.analysis.Analysis`. Templates write user text only
+through the filters of :mod:`conceptmap.rfc.markdown` and record each item, note
+and link in a :class:`~conceptmap.rfc.ledger.Ledger` (``trace``), which writes the
+hidden ``<!-- cm:ID -->`` comments and feeds the appendix that accounts for the
+whole map. A clean draft (``clean=True``) has neither comments nor appendix.
 
-What each filter makes of the user's text (labels, notes, metadata, authors, urls):
-
-- ``md``: one line of inert Markdown. Line breaks, with the white space around
-  them, become one space (a break could start a heading, list or HTML block);
-  Markdown and HTML punctuation is backslash-escaped. A value that is a web url
-  and nothing else (a reference labelled with its url) is a link to it.
-- ``md_lines``: notes, escaped line by line (blank lines kept).
-- ``md_url``: a url. Only ``http:``, ``https:`` and ``mailto:`` urls become
-  links, ``[url](<url>)``, whose target is exactly the url: inside ``<...>`` only
-  what a link destination cannot hold is percent-encoded (white space, control
-  characters, ``<``, ``>``, ``\\``), with ``|``, which would split a table cell,
-  and ``&`` where it would start an entity. Any other scheme (``javascript:``,
-  ``data:``, ``file:``, ...) is written as inert text.
-- ``yaml``: a YAML double-quoted scalar (front matter) that reads back as the value.
+The ``adr`` style is one MADR record per decision: :func:`adr_records` gives
+them as numbered files, :func:`render` one after the other.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import jinja2
 from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
@@ -38,116 +25,35 @@ from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from ..core.files import write_text
 from ..core.perf import gc_paused
 from ..errors import FileError, InvalidValueError, TemplateError
-from .analysis import Node, analyse
+from .analysis import Analysis, Decision, analyse
+from .ledger import Ledger, comment_id
+from .markdown import md, md_lines, md_notes, md_url, yaml_str
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
+__all__ = [
+    "STYLES", "adr_records", "comment_id", "context", "md", "md_lines", "md_notes", "md_url",
+    "render", "write_rfc", "yaml_str",
+]  # fmt: skip
+
 STYLES = ("ipip", "rust", "ietf", "adr")
-
-# punctuation that means something anywhere in a line (kramdown reads braces too)
-_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&])")
-# ... and what means something at the start of one: list, heading, quote, rule
-_LEADING = re.compile(r"^(\s*)([-+#=>])")
-_ORDERED = re.compile(r"^(\s*\d+)([.)])")
-_SLUG_ID = re.compile(r"\w+(?:-\w+)*")
-# a line break (whatever Python, CommonMark or a browser takes for one) and its white space
-_BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
-_WEB = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 _WEB_ONLY = re.compile(r"(?:https?://|mailto:)\S+", re.IGNORECASE)
-# besides white space and control characters, what ``<...>`` cannot hold, and "|",
-# which splits a table row before links are read
-_NOT_IN_TARGET = frozenset(" <>\\|")
-# "&" starts an entity in a link target too ("&amp;" would be read as "&")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-# what YAML may not hold raw, or reads as a line break: JSON's \u escapes, valid YAML too
-_NOT_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
-
-def md(text: str) -> str:
-    r"""``text`` as one line of inert Markdown: no emphasis, link, HTML, heading or table cell.
-
-    A value that is a web url and nothing else is a link to it (see :func:`md_url`).
-
-    >>> md("--- <script> | # `x` *y*")
-    '\\--- \\<script\\> \\| # \\`x\\` \\*y\\*'
-    >>> md("bob\n# not a heading")
-    'bob # not a heading'
-    """
-    return _inline(_BREAK.sub(" ", str(text)).strip())
-
-
-def md_lines(text: str, indent: str = "") -> str:
-    """Multi-line text (notes) escaped line by line, each line indented; blank lines kept."""
-    lines = [_inline(line) if line.strip() else "" for line in str(text).splitlines()]
-    return "\n".join(f"{indent}{line}" if line else "" for line in lines)
-
-
-def md_url(url: str) -> str:
-    r"""A url: a link to exactly it if it is a web or mail url, else inert text.
-
-    >>> md_url("https://example.org/a b_(c)")
-    '[https://example.org/a b\\_(c)](<https://example.org/a%20b_(c)>)'
-    >>> md_url("javascript:alert(1)")
-    'javascript:alert(1)'
-    """
-    url = str(url)
-    return _link(url) if _WEB.match(url) else md(url)
-
-
-def _inline(line: str) -> str:
-    if _WEB_ONLY.fullmatch(line):
-        return _link(line)
-    text = _INLINE.sub(r"\\\1", line)
-    return _ORDERED.sub(r"\1\\\2", _LEADING.sub(r"\1\\\2", text))
-
-
-def _link(url: str) -> str:
-    text = _INLINE.sub(r"\\\1", _BREAK.sub(" ", url).strip())
-    target = "".join(
-        quote(c, safe="") if c in _NOT_IN_TARGET or not c.isprintable() else c
-        for c in _ENTITY.sub("&amp;", url)
-    )
-    return f"[{text}](<{target}>)"
-
-
-def yaml_str(text: Any) -> str:
-    """A YAML double-quoted scalar that reads back as ``text``.
-
-    >>> yaml_str('say "hi"\u2028')
-    '"say \\\\"hi\\\\"\\\\u2028"'
-    """
-    quoted = json.dumps(str(text), ensure_ascii=False)
-    return _NOT_IN_YAML.sub(lambda c: f"\\u{ord(c.group()):04x}", quoted)
-
-
-class Tracer:
-    """Writes trace comments and remembers which sections each node landed in."""
-
-    def __init__(self, nodes: list[Node]) -> None:
-        self.sections: dict[str, list[str]] = {n.id: [] for n in nodes}
-
-    def __call__(self, node: Node, section: str) -> str:
-        placed = self.sections.setdefault(node.id, [])
-        if section not in placed:
-            placed.append(section)
-        return f"<!-- cm:{comment_id(node.id)} -->"
-
-    def nowhere(self) -> list[str]:
-        """Ids of the nodes no section took."""
-        return [node for node, sections in self.sections.items() if not sections]
-
-
-def comment_id(node: str) -> str:
-    """A node id that cannot end an HTML comment (slugs stay as they are)."""
-    if _SLUG_ID.fullmatch(node):
-        return node
-    return "".join(c if c.isalnum() or c in "_." else f"%{ord(c):02X}" for c in node)
+_FENCE = re.compile(r"^(```|~~~)")
+_LIST_LINE = re.compile(r"^(\s+\S|[-*+] |\d{1,9}[.)] )")
+_SUB_ITEM = re.compile(r"^\s+- ")
+_TOP_TEXT = re.compile(r"^[^\s\-*+|#<{~`]")
+_HEADING_END = re.compile(r"[.,;:!。，；：！\s]+$")
 
 
 @cache
 def _package_environment() -> Environment:
     return _environment(PackageLoader("conceptmap.rfc", "templates"))
+
+
+def heading(text: str) -> str:
+    """A label as a heading: inert, without the punctuation markdownlint rejects at its end."""
+    return md(_HEADING_END.sub("", str(text)) or str(text))
 
 
 def _environment(loader: Any) -> Environment:
@@ -161,38 +67,89 @@ def _environment(loader: Any) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md, md_lines=md_lines, md_url=md_url, yaml=yaml_str)
+    env.tests["web_url"] = lambda text: _WEB_ONLY.fullmatch(str(text)) is not None
+    env.filters.update(
+        md=md, md_lines=md_lines, md_notes=md_notes, md_url=md_url, yaml=yaml_str, heading=heading
+    )
     return env
 
 
-def context(m: ConceptMap) -> dict[str, Any]:
-    """What every template receives: the analysis, the tracer and helpers."""
-    a = analyse(m)
-    tracer = Tracer(a.nodes)
-    return {"a": a, "trace": tracer, "tracer": tracer, "comment_id": comment_id}
+def context(m: ConceptMap, *, clean: bool = False, a: Analysis | None = None) -> dict[str, Any]:
+    """What every template receives: the analysis ``a``, the ledger ``trace`` and helpers."""
+    a = analyse(m) if a is None else a
+    ledger = Ledger(a, clean=clean)
+    return {"a": a, "trace": ledger, "tracer": ledger, "comment_id": comment_id, "clean": clean}
 
 
 def render(
-    m: ConceptMap, style: str = "ipip", template: str | os.PathLike[str] | None = None
+    m: ConceptMap,
+    style: str = "ipip",
+    template: str | os.PathLike[str] | None = None,
+    *,
+    clean: bool = False,
 ) -> str:
-    """The draft as Markdown, in ``style`` or from the user's own ``template`` file."""
+    """The draft as Markdown, in ``style`` or from the user's own ``template`` file.
+
+    ``clean`` leaves out the trace comments and the appendix. An ``adr`` draft is
+    every record of :func:`adr_records`, one after the other.
+    """
+    if template is None and style == "adr":
+        return "\n".join(text for _, text in adr_records(m, clean=clean))
+    env, name = _template(style, template)
+    with gc_paused(len(m) > 1000):
+        return _render(env, name, context(m, clean=clean), template)
+
+
+def _template(style: str, template: str | os.PathLike[str] | None) -> tuple[Environment, str]:
     if template is not None:
         path = Path(template)
         if not path.is_file():
             raise FileError(path, "is not a template file")
-        env = _environment(FileSystemLoader(str(path.parent)))
-        name = path.name
-    elif style in STYLES:
-        env, name = _package_environment(), f"{style}.md.j2"
-    else:
-        raise InvalidValueError(f"unknown RFC style {style!r} (valid styles: {', '.join(STYLES)})")
+        return _environment(FileSystemLoader(str(path.parent))), path.name
+    if style in STYLES:
+        return _package_environment(), f"{style}.md.j2"
+    raise InvalidValueError(f"unknown RFC style {style!r} (valid styles: {', '.join(STYLES)})")
+
+
+def _render(
+    env: Environment, name: str, ctx: dict[str, Any], template: str | os.PathLike[str] | None
+) -> str:
     try:
-        with gc_paused(len(m) > 1000):
-            text = env.get_template(name).render(**context(m))
+        text = env.get_template(name).render(**ctx)
     except jinja2.TemplateError as exc:
         where = f"{template}, line {_template_line(exc)}" if template else name
         raise TemplateError(f"the RFC template {where} failed: {exc}") from None
-    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+    return tidy(text)
+
+
+def tidy(text: str) -> str:
+    """One blank line at most, none at line ends, and one before text that follows a list.
+
+    Without that blank line, CommonMark reads "Known shortcomings:" after a list
+    as more text of the list's last item.
+    """
+    out: list[str] = []
+    fenced = False
+    lines = text.split("\n")
+    header = 0  # the front matter is YAML: left as it is
+    if lines[0] == "---":
+        header = next((i for i, x in enumerate(lines[1:], 1) if x.startswith("---")), 0) + 1
+        out, lines = lines[:header], lines[header:]
+    for line in lines:
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            line = line.rstrip()
+            if not line and out and not out[-1]:
+                continue
+            if _TOP_TEXT.match(line) and out and _LIST_LINE.match(out[-1]):
+                out.append("")
+            # an item's sub-items follow it without a blank line (a blank is left in
+            # by the templates' loops, and would make every list loose)
+            if _SUB_ITEM.match(line) and len(out) > 1 and not out[-1] and _LIST_LINE.match(out[-2]):
+                out.pop()
+        out.append(line)
+    return "\n".join(out).strip("\n") + "\n"
 
 
 def _template_line(exc: jinja2.TemplateError) -> str:
@@ -206,12 +163,62 @@ def _template_line(exc: jinja2.TemplateError) -> str:
     return str(line) if line else "?"
 
 
+def adr_records(m: ConceptMap, *, clean: bool = False) -> list[tuple[str, str]]:
+    """One MADR record per decision (one for the session when it has none), as (file name, text).
+
+    Files are numbered in the map's order: ``0001-use-web-locks.md``. The records
+    share one ledger; the last one carries the appendix for them all.
+
+    >>> from conceptmap import ConceptMap
+    >>> m = ConceptMap("Private DHT", author="d")
+    >>> m.decision("Use double hashing")
+    'use-double-hashing'
+    >>> [name for name, _ in adr_records(m)]
+    ['0001-use-double-hashing.md']
+    """
+    return _adr(m, clean)[0]
+
+
+def _adr(m: ConceptMap, clean: bool) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """The records and the context (with its ledger) they were written with."""
+    env = _package_environment()
+    ctx = context(m, clean=clean)
+    a: Analysis = ctx["a"]
+    records: list[Decision | None] = [*a.decisions] or [None]
+    out = []
+    with gc_paused(len(m) > 1000):
+        for number, d in enumerate(records, 1):
+            ctx.update(d=d, number=number, total=len(records), last=number == len(records))
+            slug = d.node.id if d is not None else (a.topic.id if a.topic else "decision")
+            out.append((f"{number:04d}-{slug[:60]}.md", _render(env, "adr.md.j2", ctx, None)))
+    return out, ctx
+
+
 def write_rfc(
     m: ConceptMap,
     path: str | os.PathLike[str],
     style: str = "ipip",
     template: str | os.PathLike[str] | None = None,
+    *,
+    clean: bool = False,
 ) -> Path:
-    """Write the draft to ``path``."""
-    text = render(m, style, template)
-    return write_text(path, text)
+    """Write the draft to ``path``; for ``adr``, a directory gets one numbered file per record.
+
+    An ``adr`` draft of a map with several decisions needs a directory (an
+    existing one, or a path without a suffix).
+    """
+    path = Path(path)
+    if style == "adr" and template is None:
+        records = adr_records(m, clean=clean)
+        if path.is_dir() or not path.suffix:
+            path.mkdir(parents=True, exist_ok=True)
+            for name, text in records:
+                write_text(path / name, text)
+            return path
+        if len(records) > 1:
+            raise InvalidValueError(
+                f"the map has {len(records)} decisions, one record each: write them to a "
+                f"directory (-o DIR), not to the file {str(path)!r}"
+            )
+        return write_text(path, records[0][1])
+    return write_text(path, render(m, style, template, clean=clean))
