@@ -2,15 +2,16 @@
  *
  * vis-network draws every node on its own (its options read, its label measured, its
  * border dashed) and every link and arrow, in view or not: 0.1 ms a node, so a 5,000-
- * node map took 400 ms a frame. Toggling a kind or recolouring through its DataSet re-
+ * node map took 300 ms a frame. Toggling a kind or recolouring through its DataSet re-
  * reads every node's options and re-checks every link: half a second to seconds.
  *
  * install() takes over three steps of its renderer (vis-network 9.1.2, as pyvis bundles
- * it; another version keeps vis-network's own drawing): links and arrows out of view are
- * skipped; and while labels are too small to draw (the overview), nodes are drawn as one
- * path per look (fill, outline) and links as one path, arrows as another, as long as
- * they stay visible. Selected and hovered nodes and links, and nodes whose label would
- * show (the topic), are still drawn by vis-network, on top.
+ * it; another version keeps vis-network's own drawing, and conceptmap.fast says false):
+ * what is out of view is skipped; nodes are drawn as a few paths per look (fill,
+ * outline), then their labels, as long as they are large enough to read and do not
+ * overlap one drawn already; links as a few paths of lines, arrows as a few more. A tiny
+ * node is a box. Selected and hovered nodes and links are still drawn by vis-network,
+ * on top, as before.
  *
  * setHidden() and restyle() change nodes in place: the DataSet gets the same change with
  * vis-network not listening, and the network only recounts what is visible. */
@@ -20,6 +21,15 @@
   /* Skia fills and strokes a path of thousands of shapes in time that grows faster than
    * their number (seconds for 15,000 arrows in one path): a path holds this many at most */
   var SHAPES = 50, LINES = 200;
+  /* a node less tall than this on screen is drawn as a box: its outline, then its fill */
+  var TINY_PX = 8;
+  /* arrow heads shorter than this on screen are not drawn: specks that cost as much */
+  var ARROW_PX = 4;
+  /* A label that would overlap one already drawn is left out (zooming in shows it), as
+   * a map leaves out names that would collide: in a dense part of a large map thousands
+   * of labels piled up can neither be read nor drawn in time. Drawn labels are looked
+   * up in square buckets of this size (px). */
+  var CELL_PX = 64;
 
   function usable(network) {
     var r = network && network.renderer, body = network && network.body;
@@ -105,6 +115,17 @@
     look.count = 0;
   }
 
+  /* tiny nodes of one look: boxes in the outline's colour, the fill's box inside each */
+  function paintTiny(ctx, look) {
+    ctx.fillStyle = look.o.color.border;
+    ctx.fill(look.path);
+    ctx.fillStyle = look.o.color.background;
+    ctx.fill(look.inner);
+    look.path = new Path2D();
+    look.inner = new Path2D();
+    look.count = 0;
+  }
+
   /* ``draw(ctx, item)`` adds each item to the current path, ``end()`` paints it; every
    * ``per`` items a new path begins */
   function inPaths(ctx, items, per, draw, end) {
@@ -116,10 +137,50 @@
     end();
   }
 
+  /* the nodes whose labels overlap none placed before, larger labels (the topic, the
+   * decisions) placed first; placed ones are kept in buckets of CELL_PX */
+  function uncrowded(nodes, canvas) {
+    var buckets = Object.create(null), out = [], scale = canvas.body.view.scale;
+    nodes.sort(function (a, b) { return b.options.font.size - a.options.font.size; });
+    nodes.forEach(function (n) {
+      var p = canvas.canvasToDOM({ x: n.x, y: n.y }), t = n.shape.textSize || n.shape;
+      var box = { l: p.x - t.width * scale / 2, r: p.x + t.width * scale / 2,
+                  t: p.y - t.height * scale / 2, b: p.y + t.height * scale / 2 };
+      var x0 = Math.floor(box.l / CELL_PX), x1 = Math.floor(box.r / CELL_PX);
+      var y0 = Math.floor(box.t / CELL_PX), y1 = Math.floor(box.b / CELL_PX), x, y, k;
+      for (x = x0; x <= x1; x++) {
+        for (y = y0; y <= y1; y++) {
+          var there = buckets[x + "," + y] || [];
+          for (k = 0; k < there.length; k++) {
+            var o = there[k];
+            if (o.l < box.r && box.l < o.r && o.t < box.b && box.t < o.b) return;
+          }
+        }
+      }
+      for (x = x0; x <= x1; x++) {
+        for (y = y0; y <= y1; y++) (buckets[x + "," + y] = buckets[x + "," + y] || []).push(box);
+      }
+      out.push(n);
+    });
+    return out;
+  }
+
   function install(network, options) {
     if (!usable(network)) return false;
     var r = network.renderer, body = network.body;
     var labelPx = options.labelPx; /* a label smaller than this is not drawn */
+    /* each node's look, as a key, kept until a node changes (``gen`` counts changes) */
+    var gen = 0;
+    if (body.data && body.data.nodes) body.data.nodes.on("*", function () { gen++; });
+    function lookOf(n) {
+      if (n.cmGen !== gen) {
+        var o = n.options;
+        n.cmGen = gen;
+        n.cmLook = o.color.background + o.color.border + o.borderWidth + o.shape +
+          o.shapeProperties.borderRadius + String(o.shapeProperties.borderDashes);
+      }
+      return n.cmLook;
+    }
     var drawn = null; /* this frame's links: found once for lines and arrows */
 
     /* the links: one path of lines; selected ones (a clicked node's) by vis-network */
@@ -147,7 +208,7 @@
       var first = links[0];
       if (first && first.options.arrows.to.enabled) {
         var size = 15 * first.options.arrows.to.scaleFactor + 3 * first.options.width;
-        if (size * body.view.scale >= 1.5) { /* smaller: not seen anyway */
+        if (size * body.view.scale >= ARROW_PX) {
           ctx.fillStyle = first.options.color.color;
           inPaths(ctx, links, SHAPES, function (c, e) { arrowHead(c, e.from, e.to, size); },
             function () { ctx.fill(); });
@@ -163,7 +224,9 @@
      * that. Selected, then hovered nodes come last, drawn by vis-network, as it does. */
     r._drawNodes = function (ctx, always) {
       var box = viewBox(r), scale = body.view.scale;
-      var named = [], selected = [], hovered = [], labels = [], looks = Object.create(null), order = [];
+      var named = [], selected = [], hovered = [], labels = [];
+      var looks = Object.create(null), order = [], tinyLooks = Object.create(null), tiny = [];
+      var tinyHeight = TINY_PX / scale;
       var ids = body.nodeIndices, nodes = body.nodes;
       for (var i = 0; i < ids.length; i++) {
         var n = nodes[ids[i]];
@@ -173,17 +236,30 @@
         var hw = n.shape.width / 2, hh = n.shape.height / 2;
         if (!always && (n.x + hw < box.left || n.x - hw > box.right ||
             n.y + hh < box.top || n.y - hh > box.bottom)) continue;
-        var o = n.options;
+        var o = n.options, key = lookOf(n), look;
         if (o.font.size * scale >= labelPx) named.push(n);
-        var key = o.color.background + o.color.border + o.borderWidth + o.shape +
-          o.shapeProperties.borderRadius + String(o.shapeProperties.borderDashes);
-        var look = looks[key];
+        else if (n.shape.height < tinyHeight) {
+          look = tinyLooks[key];
+          if (!look) {
+            look = tinyLooks[key] = { path: new Path2D(), inner: new Path2D(), count: 0, o: o };
+            tiny.push(look);
+          }
+          var b = Math.min(o.borderWidth, hw, hh);
+          look.path.rect(n.x - hw, n.y - hh, 2 * hw, 2 * hh);
+          look.inner.rect(n.x - hw + b, n.y - hh + b, 2 * (hw - b), 2 * (hh - b));
+          if (++look.count === SHAPES) paintTiny(ctx, look);
+          continue;
+        }
+        look = looks[key];
         if (!look) { look = looks[key] = { path: new Path2D(), count: 0, o: o }; order.push(look); }
         outline(look.path, n);
         if (++look.count === SHAPES) paint(ctx, look, scale);
       }
+      tiny.forEach(function (l) { if (l.count) paintTiny(ctx, l); });
       order.forEach(function (l) { if (l.count) paint(ctx, l, scale); });
-      named.forEach(function (n) { n.labelModule.draw(ctx, n.x, n.y, false, false); });
+      uncrowded(named, r.canvas).forEach(function (n) {
+        n.labelModule.draw(ctx, n.x, n.y, false, false);
+      });
       [selected, hovered].forEach(function (list) {
         list.forEach(function (n) {
           var done = n.draw(ctx);
