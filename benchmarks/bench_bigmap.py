@@ -10,22 +10,31 @@ judged. Needs playwright (the Python package) and Debian's Chromium at
 Maps come from ``bench_html.make_graph`` (seeded: one topic, clusters under hubs, every
 kind, labels of 10-40 characters, a fifth with notes), ``LINKS_PER_NODE`` links a node,
 authored by ``len(PEOPLE)`` participants, written with ``m.write_html`` (positions from
-the map's placement). Each page is opened in a 1280x800 viewport and measured in the
-page, as the median of ``ROUNDS`` rounds:
+the map's placement). Each page is opened in a 1280x800 viewport; every figure is the
+median of ``ROUNDS`` rounds, each round starting from the whole map in view, nothing
+selected:
 
-- frame: a pan of the whole-map view (the first view of a large map): ``moveTo`` a
-  shifted position + vis-network's synchronous ``redraw()`` + reading one pixel back
-  (which makes Chromium rasterise the canvas). Also at scale 1 ("close").
+- frame: the whole-map view (a large map's first view) panned by 40 px: from vis-network's
+  ``beforeDrawing`` to the end of its drawing, the canvas read back one pixel (which makes
+  Chromium rasterise it, as the screen would). A zoom step draws the same way.
+- close (reported, not judged): the same, zoomed in to scale 0.5 at the middle of the map,
+  where ``m.positions()`` packs a large map densest.
 - search: ``conceptmap.search(query)`` (what Enter in the box calls; typing waits
   ``DEBOUNCE`` ms first): matching, the result list, focusing the first match and its
   details, until the next drawing is done and rasterised.
-- toggle: a legend click hiding the largest kind, until drawn; then showing it again.
+- toggle: a legend toggle hiding the largest kind, until drawn; then showing it again.
   The slower of the two counts.
 - colour: the "Colour by" select switched to author, until drawn; and back to kind.
   The slower counts.
 
+Each figure is printed as wall time (the page's clock) and as the CPU time of the page's
+main thread over the step (Chrome DevTools ``Performance.getMetrics`` ``ThreadTime``;
+the page's script and its canvas drawing both run there). On a shared machine the wall
+time is mostly waiting for a CPU, so the targets are judged on the CPU time; on an idle
+machine the two agree within a frame (16 ms) of waiting for the next animation frame.
+
 Targets (the issue): frame <= 50 ms; search, toggle and colour <= 200 ms. The table
-gives each figure's ratio to its target (<= 1.0 meets it).
+gives each figure's CPU time's ratio to its target (<= 1.0 meets it).
 """
 
 from __future__ import annotations
@@ -51,6 +60,7 @@ PEOPLE = ("lidel", "achingbrain", "aschmahmann", "hacdias", "2color", "SgtPooki"
           "whizzzkid", "guillaumemichel", "hsanjuan", "gammazero", "marten-seemann",
           "vmx")  # fmt: skip
 TARGETS = {"frame": 50.0, "search": 200.0, "toggle": 200.0, "colour": 200.0}
+REPORTED = {"close": 50.0}  # a frame too, but not judged: see the module's docstring
 QUERY = "cache"  # in many labels and notes: a long result list, as a user would get
 DEBOUNCE = 150  # ms the search box waits after a keystroke (map.js)
 LOAD_TIMEOUT_S = 300.0
@@ -90,6 +100,13 @@ _SETUP = """
       const [began, ended] = await next;
       return ended - began;
     },
+    // zoomed in to half size at the middle of the map (its densest part), panned 40 px
+    close: async () => {
+      const v = net.getViewPosition(), next = drawn();
+      net.moveTo({ position: { x: v.x + 80, y: v.y }, scale: 0.5, animation: false });
+      const [began, ended] = await next;
+      return ended - began;
+    },
     search: () => api.search(QUERY),
     hide: () => api.toggleKind(kind, false),
     show: () => api.toggleKind(kind, true),
@@ -98,7 +115,7 @@ _SETUP = """
   };
   window.__bench = async (name) => {
     await frame();
-    if (name === "frame") return steps.frame();
+    if (name === "frame" || name === "close") return steps[name]();
     const next = drawn(), t0 = performance.now();
     steps[name]();
     const [, ended] = await next;
@@ -118,8 +135,8 @@ _SETUP = """
 }
 """.replace("QUERY", repr(QUERY))
 # what each figure is made of: the slower of two steps where there are two
-FIGURES = {"frame": ("frame",), "search": ("search",), "toggle": ("hide", "show"),
-           "colour": ("author", "kind")}  # fmt: skip
+FIGURES = {"frame": ("frame",), "close": ("close",), "search": ("search",),
+           "toggle": ("hide", "show"), "colour": ("author", "kind")}  # fmt: skip
 
 
 def big_map(nodes: int) -> ConceptMap:
@@ -192,10 +209,10 @@ def measure(browser: Browser, path: Path, rounds: int) -> dict[str, Any]:
 def _row(nodes: int, edges: int, r: dict[str, Any]) -> tuple[str, bool]:
     """A table row: each figure's median wall and CPU ms, and the CPU time's ratio to target."""
     cells, met = [], True
-    for figure, target in TARGETS.items():
+    for figure, target in {**TARGETS, **REPORTED}.items():
         wall = statistics.median(r["wall"][figure])
         cpu = statistics.median(r["cpu"][figure])
-        met = met and cpu <= target
+        met = met and (cpu <= target or figure in REPORTED)
         cells.append(f"{wall:6.0f} {cpu:5.0f} ({cpu / target:4.2f})")
     return f"{nodes:>6} {edges:>6} {r['opened']:>6.1f}  " + "  ".join(cells), met
 
@@ -211,7 +228,7 @@ def main(sizes: tuple[int, ...] = SIZES) -> bool:
         f"largest kind, colour goes to author and back (the slower counts); search is what "
         f"Enter does (typing waits {DEBOUNCE} ms first)"
     )
-    heads = "".join(f"  {f + ' wall cpu (ratio)':>25}" for f in TARGETS)
+    heads = "".join(f"  {f + ' wall cpu (ratio)':>25}" for f in {**TARGETS, **REPORTED})
     print(f"{'nodes':>6} {'links':>6} {'open s':>6}{heads}")
     ok = True
     with tempfile.TemporaryDirectory(prefix="conceptmap-bench-bigmap-") as name:

@@ -130,6 +130,26 @@ def test_colour_by_author_outlines_each_node_in_its_authors_colour(page: Any) ->
     assert all(c == KIND_STYLES[kinds[n]]["border"] for n, c in page.evaluate(borders).items())
 
 
+def test_a_small_map_recolours_and_toggles_in_place_too(browser: Any, tmp_path: Path) -> None:
+    """The in-place changes serve every map, drawn by vis-network or not."""
+    m = big(40, 60)
+    page = visit(browser, m.write_html(tmp_path / "small.html").as_uri()).page
+    assert page.evaluate("conceptmap.fast") is False
+    page.select_option("#cm-colour", "author")
+    page.wait_for_timeout(100)
+    shown = page.evaluate(
+        """() => conceptmap.nodes.get().map(n =>
+        [conceptmap.network.body.nodes[n.id].options.color.border, n.author])"""
+    )
+    colours = page.evaluate("conceptmap.data.authors")
+    assert all(border == colours[author] for border, author in shown)
+    page.locator('#cm-legend button[data-kind="concept"]').click()
+    concepts = sum(1 for _, a in m.graph.nodes(data=True) if a["kind"] == "concept")
+    assert page.evaluate("conceptmap.network.body.nodeIndices.length") == len(m) - concepts
+    page.screenshot(path=str(tmp_path / "small.png"))  # drawn, without an error
+    assert page.evaluate("document.body.dataset.error") is None
+
+
 def pixel_at_node(page: Any, node: str) -> tuple[list[int], str]:
     """The canvas pixel at a node's centre, and the node's fill colour."""
     found: tuple[list[int], str] = tuple(
