@@ -172,7 +172,6 @@
     /* each node's look, as a key, kept until a node changes (``gen`` counts changes) */
     var gen = 0;
     if (body.data && body.data.nodes) body.data.nodes.on("*", function () { gen++; });
-    body.emitter.on("_restyled", function () { gen++; });
     function lookOf(n) {
       if (n.cmGen !== gen) {
         var o = n.options;
@@ -317,15 +316,9 @@
     }
   }
 
-  /* New colours and outlines: ``changes`` as [{id, color, borderWidth,
-   * borderWidthSelected}], given to the network's nodes only: writing 20,000 of them
-   * to the DataSet as well took longer than the drawing. The DataSet keeps the colours
-   * the nodes were added with; a replay step gives every node its whole look again. */
+  /* new colours and outlines: ``changes`` as [{id, color, borderWidth, borderWidthSelected}] */
   function restyle(network, dataset, changes) {
-    if (!usable(network)) { dataset.update(changes); return; }
-    changes.forEach(function (c) {
-      var n = network.body.nodes[c.id];
-      if (!n) return;
+    quietly(network, dataset, changes, function (n, c) {
       var color = n.options.color;
       color.background = c.color.background;
       color.border = c.color.border;
@@ -334,8 +327,7 @@
       n.options.borderWidth = c.borderWidth;
       n.options.borderWidthSelected = c.borderWidthSelected;
     });
-    network.body.emitter.emit("_restyled");
-    network.body.emitter.emit("_requestRedraw");
+    if (usable(network)) network.body.emitter.emit("_requestRedraw");
   }
 
   window.conceptmapFast = { install: install, setHidden: setHidden, restyle: restyle };
