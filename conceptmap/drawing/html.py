@@ -68,7 +68,14 @@ def vis_network_js() -> str:
 
 @cache
 def page_script() -> str:
-    """The page's own script: large-map drawing (``bigmap.js``), then the page (``map.js``)."""
+    """The page's own script: large-map drawing (``bigmap.js``), then the page (``map.js``).
+
+    Examples
+    --------
+    >>> script = page_script()
+    >>> script.index("window.conceptmapFast =") < script.index("conceptmapFast.install(")
+    True
+    """
     return _asset("bigmap.js") + "\n" + _asset("map.js")
 
 
