@@ -62,7 +62,7 @@ PEOPLE = ("lidel", "achingbrain", "aschmahmann", "hacdias", "2color", "SgtPooki"
 TARGETS = {"frame": 50.0, "search": 200.0, "toggle": 200.0, "colour": 200.0}
 REPORTED = {"close": 50.0}  # a frame too, but not judged: see the module's docstring
 QUERY = "cache"  # in many labels and notes: a long result list, as a user would get
-DEBOUNCE = 150  # ms the search box waits after a keystroke (map.js)
+DEBOUNCE = 80  # ms the search box waits after a keystroke (map.js)
 LOAD_TIMEOUT_S = 300.0
 
 _READY = "document.body.dataset.ready === '1' || !!document.body.dataset.error"

@@ -212,6 +212,16 @@ def test_search_finds_notes_and_lists_a_nodes_links(page: Any) -> None:
     page.evaluate("conceptmap.search('')")
 
 
+def test_typing_searches_once_the_keys_rest(page: Any) -> None:
+    page.fill("#cm-search", "")
+    page.type("#cm-search", "note 1111 about", delay=20)  # keys 20 ms apart: no search yet
+    page.wait_for_timeout(400)
+    assert page.evaluate("conceptmap.network.getSelectedNodes()") == ["n1111"]
+    assert page.inner_text("#cm-search-count") == "1 match"
+    page.fill("#cm-search", "")
+    page.evaluate("conceptmap.search('')")
+
+
 @pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
 def test_replay_shows_each_step_on_a_large_map(
     page: Any, bigm: cm.ConceptMap, share: float
