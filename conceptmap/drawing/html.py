@@ -67,6 +67,19 @@ def vis_network_js() -> str:
     return text.replace("</script", "<\\/script")  # it has none; stay safe if that changes
 
 
+@cache
+def page_script() -> str:
+    """The page's own script: large-map drawing (``bigmap.js``), then the page (``map.js``).
+
+    Examples
+    --------
+    >>> script = page_script()
+    >>> script.index("window.conceptmapFast =") < script.index("conceptmapFast.install(")
+    True
+    """
+    return _asset("bigmap.js") + "\n" + _asset("map.js")
+
+
 def _packed(text: str) -> str:
     """Text gzipped and base64-encoded: a third of the size, and no character HTML minds."""
     return base64.b64encode(gzip.compress(text.encode(), compresslevel=9, mtime=0)).decode("ascii")
@@ -232,7 +245,7 @@ def render_html(
             compressed=embedded,
             embedded=embedded,
             css=_asset("map.css"),
-            js=_asset("map.js"),
+            js=page_script(),
         )
     )
 

@@ -189,28 +189,37 @@
     var byId = table();
     data.nodes.forEach(function (n) { byId[n.id] = n; });
     var large = data.nodes.length > data.large;
+    /* a large map's labels show from this size on screen (px); smaller, shapes only */
+    var LABEL_PX = 6;
 
     /* each kind's outline (shape, corners, line width and dashes) comes from Python's
      * KIND_STYLES, so kinds differ in shape as well as colour */
+    /* a node's colours and outline width: by kind, or its author's colour around it */
+    function look(kind, author) {
+      var s = kinds[kind], byAuthor = colourBy === "author" && authors[author];
+      var width = byAuthor ? Math.max(s.border_width, 3) : s.border_width;
+      return {
+        color: { background: s.color, border: byAuthor || s.border,
+                 highlight: { background: s.color, border: "#111" } },
+        borderWidth: width,
+        borderWidthSelected: width + 1.5
+      };
+    }
+
     function nodeView(id, label, kind, author) {
-      var s = kinds[kind];
+      var s = kinds[kind], style = look(kind, author);
       var view = {
         id: visId(id), label: label, kind: kind, author: author, shape: s.shape,
         hidden: !!hiddenKinds[kind],
-        color: { background: s.color, border: s.border,
-                 highlight: { background: s.color, border: "#111" } },
-        borderWidth: s.border_width,
-        borderWidthSelected: s.border_width + 1.5,
+        color: style.color,
+        borderWidth: style.borderWidth,
+        borderWidthSelected: style.borderWidthSelected,
         shapeProperties: { borderDashes: s.dashes.length ? s.dashes : false, borderRadius: s.radius },
         font: { size: s.font_size, color: s.text },
         widthConstraint: { maximum: kind === "topic" ? 320 : 200 }
       };
       var p = positions[id];
       if (p) { view.x = p[0]; view.y = p[1]; }
-      if (colourBy === "author" && authors[author]) {
-        view.color.border = authors[author];
-        view.borderWidth = Math.max(s.border_width, 3);
-      }
       return view;
     }
 
@@ -228,13 +237,13 @@
       physics: false,
       layout: { improvedLayout: false, randomSeed: 1 },
       interaction: { hover: !large, tooltipDelay: 300, hideEdgesOnDrag: large },
-      nodes: { margin: 8, scaling: { label: { drawThreshold: large ? 6 : 2 } } },
+      nodes: { margin: 8, scaling: { label: { drawThreshold: large ? LABEL_PX : 2 } } },
       edges: {
         arrows: { to: { enabled: true, scaleFactor: 0.6 } },
         color: { color: "#8c959f", highlight: "#111", inherit: false },
         font: { size: 11, color: "#57606a", strokeWidth: 3, align: "middle" },
         smooth: large ? false : { type: "continuous", roundness: 0.2 },
-        scaling: { label: { drawThreshold: large ? 6 : 3 } }
+        scaling: { label: { drawThreshold: large ? LABEL_PX : 3 } }
       }
     };
     /* the full map goes in before the network exists: one layout pass, one draw */
@@ -242,6 +251,14 @@
     edges.add(data.edges.map(function (e) { return edgeView(e[0], e[1], e[2], e[3]); }));
     var network = new vis.Network($("cm-network"), { nodes: nodes, edges: edges }, options);
     api.network = network; api.nodes = nodes; api.edges = edges;
+    /* a large map is drawn by conceptmapFast (bigmap.js): what is out of view skipped,
+     * and shapes and links by the path while labels are too small to read */
+    api.fast = large && conceptmapFast.install(network, {
+      fontSize: Math.min.apply(null, Object.keys(kinds).map(function (k) { return kinds[k].font_size; })),
+      labelPx: LABEL_PX - 1 /* vis-network draws a label from drawThreshold - 1 px */
+    });
+    /* what search and the details panel look through, made again after a replay step */
+    var index = null;
 
     /* -- the state after the first k operations -------------------------- */
     function stateAt(k) {
@@ -298,6 +315,7 @@
       edges.remove(edges.getIds().filter(function (id) { return !keepE[id]; }));
       nodes.update(ns);
       edges.update(es);
+      index = null;
       stepText(k);
       $("cm-step").value = String(k);
     }
@@ -373,14 +391,18 @@
       hiddenKinds[kind] = hide;
       var button = legend.querySelector('button[data-kind="' + kind + '"]');
       if (button) button.setAttribute("aria-pressed", hide ? "false" : "true");
-      nodes.update(nodes.get({ filter: function (n) { return n.kind === kind; } })
-        .map(function (n) { return { id: n.id, hidden: hide }; }));
+      conceptmapFast.setHidden(network, nodes, nodes.getIds({ filter: function (n) { return n.kind === kind; } }), hide);
     }
     api.toggleKind = toggleKind;
 
     $("cm-colour").addEventListener("change", function (ev) {
       colourBy = ev.target.value;
-      render(step);
+      /* colours and outlines only, in place: labels, places and links stay */
+      conceptmapFast.restyle(network, nodes, nodes.get().map(function (n) {
+        var style = look(n.kind, n.author);
+        style.id = n.id;
+        return style;
+      }));
     });
 
     /* -- details of a node: its text, who added it, its links ------------------ */
@@ -402,7 +424,7 @@
       if (n && n.updated) who += "; changed " + when(n.updated);
       body.appendChild(el("p", who, "cm-meta"));
       var out = el("ul"), inn = el("ul");
-      edges.get().forEach(function (e) {
+      (lookup().links[seen] || []).forEach(function (e) {
         if (e.from === seen) out.appendChild(linkItem(e.text, mapId(e.to), "→ "));
         if (e.to === seen) inn.appendChild(linkItem(e.text, mapId(e.from), "← "));
       });
@@ -437,16 +459,33 @@
     });
     $("cm-details-close").addEventListener("click", function () { $("cm-details").hidden = true; });
 
+    /* what search and details look through, for the nodes and links drawn now: each
+     * node's label and notes in lower case, and each node's links (in, out, in order) */
+    function lookup() {
+      if (index) return index;
+      var texts = [], links = table();
+      nodes.forEach(function (n) {
+        var full = byId[mapId(n.id)];
+        var notes = full && full.notes && full.notes.toLowerCase();
+        texts.push([n.id, n.label.toLowerCase(), notes || ""]);
+      });
+      edges.forEach(function (e) {
+        (links[e.from] = links[e.from] || []).push(e);
+        if (e.to !== e.from) (links[e.to] = links[e.to] || []).push(e);
+      });
+      index = { texts: texts, links: links };
+      return index;
+    }
+
     /* -- search: labels and notes, case-insensitive ---------------------------- */
     function search(query) {
       var q = query.trim().toLowerCase(), results = $("cm-results");
       results.textContent = "";
       if (!q) { results.hidden = true; $("cm-search-count").textContent = ""; return []; }
-      var found = nodes.get({ filter: function (n) {
-        var full = byId[mapId(n.id)];
-        return n.label.toLowerCase().indexOf(q) >= 0 ||
-          (full && full.notes && full.notes.toLowerCase().indexOf(q) >= 0);
-      } }).map(function (n) { return mapId(n.id); });
+      var found = [];
+      lookup().texts.forEach(function (t) {
+        if (t[1].indexOf(q) >= 0 || t[2].indexOf(q) >= 0) found.push(mapId(t[0]));
+      });
       $("cm-search-count").textContent = found.length + (found.length === 1 ? " match" : " matches");
       found.slice(0, 30).forEach(function (id) {
         var li = el("li"), a = el("a", byLabel(id));
@@ -458,10 +497,12 @@
       return found;
     }
     api.search = search;
+    /* typing searches once the keys rest for 80 ms: a search takes tens of ms, even
+     * on a 5,000-node map, so a result shows within 200 ms of the last key */
     var pending = null;
     $("cm-search").addEventListener("input", function (ev) {
       clearTimeout(pending);
-      pending = setTimeout(function () { search(ev.target.value); }, 150);
+      pending = setTimeout(function () { search(ev.target.value); }, 80);
     });
     $("cm-search").addEventListener("keydown", function (ev) {
       if (ev.key === "Enter") { clearTimeout(pending); search(ev.target.value); }
