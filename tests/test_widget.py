@@ -516,7 +516,7 @@ class Bridge:
             """(id) => {
               const net = document.querySelector('.cm-w').__conceptmap.state.network;
               const p = net.canvasToDOM(net.getPositions([id])[id]);
-              const box = document.querySelector('.cm-w-map').getBoundingClientRect();
+              const box = document.querySelector('.cm-w-map canvas').getBoundingClientRect();
               return [box.left + p.x, box.top + p.y];
             }""",
             node,
@@ -555,11 +555,19 @@ def test_the_view_draws_the_map_and_turns_gestures_into_quick_entry(
     view.pump()
     assert "unknown kind 'obstcle'" in page.inner_text(".cm-w-status")
     assert entry.input_value() == "obstcle: typo"
-    # double-click on empty space focuses the entry box
-    page.locator("button", has_text="apply").focus()
+    # double-click on empty space: type the node there, Enter; it stays where the click was
     x, y = view.at("web-locks")
     page.mouse.dblclick(x + 250, y + 120)
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "quick entry"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "new node"
+    page.keyboard.type("concept: Placed here")
+    page.keyboard.press("Enter")
+    view.pump()
+    assert view.from_view[-2] == {"type": "apply", "text": "concept: Placed here"}
+    assert view.from_view[-1]["type"] == "place"
+    assert list(view.from_view[-1]["positions"]) == ["placed-here"]
+    px, py = view.at("placed-here")
+    assert abs(px - (x + 250)) < 15 and abs(py - (y + 120)) < 15  # vis reads the tap's centre
+    assert m.positions()["placed-here"] == tuple(view.from_view[-1]["positions"]["placed-here"])
     # link: drag from one node to another, then pick the relation
     page.evaluate("document.querySelector('.cm-w').__conceptmap.state.network.fit()")
     page.locator("button", has_text="link").click()

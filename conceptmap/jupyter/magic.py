@@ -7,10 +7,15 @@
     proposal: One lock per datastore -addresses-> Two tabs write the same repo
 
 The cell is quick-entry text applied to the map (all or nothing; running it
-again changes nothing), and the cell's output is the updated map with what the cell
-added marked. The newest output of a map is its interactive page; the outputs of
-the cells before it turn into the picture they showed (SVG), so a notebook carries
-one page per map however many cells change it. An error
+again changes nothing), and the cell's output is the map with what the cell added
+marked. With anywidget (the ``notebook`` extra) that output is the map's live view
+(``m.widget()``): one widget per map in a kernel, shown under the newest cell that
+changed the map; the output of the cell before turns into the picture it showed
+(SVG), and the new output takes over the network the old one had drawn, so the map is
+not drawn again. Without anywidget the newest output is the map's interactive page,
+and earlier ones turn into pictures the same way. Either way a notebook carries one
+interactive view per map however many cells change it, and every output keeps a
+picture for where no kernel runs (GitHub, nbviewer). An error
 names the line as the editor numbers it (the ``%%conceptmap`` line is line 1).
 IPython is imported only here, so the library itself does not need it.
 """
@@ -91,6 +96,18 @@ def touched(change: Change) -> list[str]:
     return list(found)
 
 
+def show(m: ConceptMap, highlight: list[str]) -> None:
+    """Show the map under the cell: its live widget, or without anywidget its page."""
+    try:
+        from .widget import show as show_live
+    except ImportError:  # the notebook extra is not installed: the static display
+        from .display import show as show_static
+
+        show_static(m, highlight=highlight)
+        return
+    show_live(m, highlight)
+
+
 def _empty(target: str) -> str:
     if not target:
         return (
@@ -126,11 +143,9 @@ def load_ipython_extension(ipython: Any) -> None:
     """Register ``%%conceptmap`` (called by ``%load_ext conceptmap``)."""
 
     def magic(line: str, cell: str) -> None:
-        from .display import show
-
         m, change = apply_cell(line, cell, ipython.user_ns)
-        # the newest output of a map is its live page; the ones before become pictures
-        show(m, highlight=touched(change))
+        # the newest output of a map is its live view; the ones before become pictures
+        show(m, touched(change))
 
     magic.__doc__ = __doc__
     ipython.register_magic_function(magic, magic_kind="cell", magic_name="conceptmap")

@@ -32,12 +32,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import threading
+import uuid
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,202 +47,16 @@ except ImportError as exc:  # the notebook extra is not installed
     raise ImportError("m.widget() needs anywidget: pip install 'conceptmap[notebook]'") from exc
 
 from ..core.plan import Change
-from ..core.schema import KINDS, RELATIONS, link_text
-from ..core.state import Op, edge_key
 from ..errors import ConceptMapError
-from ..rfc.open_items import open_items
+from .live import Record, delta, mirror_of, rewritten, snapshot
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
-__all__ = ["MapWidget", "delta", "widget_for"]
+__all__ = ["MapWidget", "delta", "show", "widget_for"]
 
 INTERVAL = 0.25
 """How often the widget looks at the map file, in seconds."""
-_NODE_EXTRA = ("updated", "tags", "url", "owner")
-Record = dict[str, Any]
-
-
-def link_id(u: str, v: str, key: str) -> str:
-    """The id a link has in the view: unambiguous, whatever its ends and key hold."""
-    return json.dumps([u, v, key], ensure_ascii=False)
-
-
-def node_record(node: str, a: Mapping[str, Any]) -> Record:
-    """A node as the view gets it."""
-    item = {"id": node, "label": a["label"], "kind": a["kind"], "notes": a.get("notes") or "",
-            "author": a["author"], "created": a["created"]}  # fmt: skip
-    item.update({k: a[k] for k in _NODE_EXTRA if a.get(k)})
-    return item
-
-
-def link_record(u: str, v: str, key: str, a: Mapping[str, Any]) -> Record:
-    """A link as the view gets it: ends, relation, phrase and what it says."""
-    return {"id": link_id(u, v, key), "from": u, "to": v, "relation": a["relation"],
-            "phrase": a.get("phrase") or "", "text": link_text(a), "author": a["author"],
-            "created": a["created"]}  # fmt: skip
-
-
-@dataclass
-class Mirror:
-    """What the views were last sent: the map as of ``seen`` operations of ``history``."""
-
-    history: list[Op] | None = None
-    seen: int = 0
-    rev: int = 0
-    nodes: dict[str, Record] = field(default_factory=dict)
-    links: dict[str, Record] = field(default_factory=dict)
-    incident: dict[str, set[str]] = field(default_factory=dict)  # node -> link ids
-    positions: dict[str, list[float]] = field(default_factory=dict)
-    open: dict[str, Record] = field(default_factory=dict)
-
-    def add_link(self, record: Record) -> None:
-        self.links[record["id"]] = record
-        for end in (record["from"], record["to"]):
-            self.incident.setdefault(end, set()).add(record["id"])
-
-    def drop_link(self, ident: str) -> None:
-        record = self.links.pop(ident, None)
-        if record is not None:
-            for end in (record["from"], record["to"]):
-                self.incident.get(end, set()).discard(ident)
-
-
-def _positions(m: ConceptMap) -> dict[str, list[float]]:
-    return {n: [round(x, 1), round(y, 1)] for n, (x, y) in m.positions().items()}
-
-
-def _open(m: ConceptMap) -> dict[str, Record]:
-    return {item.key: item.to_dict() for item in open_items(m)}
-
-
-def mirror_of(m: ConceptMap) -> Mirror:
-    """The whole map as the views are sent it."""
-    graph = m.graph
-    mirror = Mirror(history=m.history, seen=len(m.history))
-    mirror.nodes = {n: node_record(n, a) for n, a in graph.nodes(data=True)}
-    for u, v, k, a in graph.edges(keys=True, data=True):
-        mirror.add_link(link_record(u, v, k, a))
-    mirror.positions = _positions(m)
-    mirror.open = _open(m)
-    return mirror
-
-
-def _touched(ops: Iterable[Op]) -> tuple[set[str], set[tuple[str, str, str]]]:
-    """The nodes and links (ends and key) that operations name."""
-    nodes: set[str] = set()
-    links: set[tuple[str, str, str]] = set()
-    for op in ops:
-        name = op["op"]
-        if name in ("add_node", "update_node", "remove_node"):
-            nodes.add(op["id"])
-        elif name == "add_edge":
-            links.add(
-                (op["source"], op["target"], edge_key(op["relation"], op.get("phrase") or ""))
-            )
-        elif name == "remove_edge":
-            links.add((op["source"], op["target"], op["key"]))
-    return nodes, links
-
-
-def _attribution(ops: list[Op]) -> dict[str, str]:
-    """``{author: what they changed}``, in words."""
-    by: dict[str, list[Op]] = {}
-    for op in ops:
-        by.setdefault(op["by"], []).append(op)
-    return {author: Change(theirs).summary() for author, theirs in by.items()}
-
-
-def rewritten(m: ConceptMap, mirror: Mirror) -> bool:
-    """Whether the log was rewritten (compacted, replaced) since ``mirror``: a snapshot is due."""
-    history = m.history
-    return history is not mirror.history or len(history) < mirror.seen
-
-
-def _node_changes(m: ConceptMap, mirror: Mirror, touched: set[str]) -> tuple[Record, list[str]]:
-    """The touched nodes added, changed and removed; and the links that went with them."""
-    graph = m.graph
-    nodes: Record = {"added": [], "changed": [], "removed": []}
-    gone: list[str] = []
-    for n in sorted(touched):
-        old = mirror.nodes.get(n)
-        if n in graph:
-            record = node_record(n, graph.nodes[n])
-            if record != old:
-                nodes["added" if old is None else "changed"].append(record)
-                mirror.nodes[n] = record
-        elif old is not None:
-            nodes["removed"].append(n)
-            del mirror.nodes[n]
-            for ident in sorted(mirror.incident.pop(n, ())):
-                if ident in mirror.links:
-                    gone.append(ident)
-                    mirror.drop_link(ident)
-    return nodes, gone
-
-
-def _link_changes(m: ConceptMap, mirror: Mirror, touched: set[tuple[str, str, str]]) -> Record:
-    graph = m.graph
-    links: Record = {"added": [], "removed": []}
-    for u, v, k in sorted(touched):
-        ident = link_id(u, v, k)
-        if graph.has_edge(u, v, k):
-            if ident not in mirror.links:
-                record = link_record(u, v, k, graph.edges[u, v, k])
-                links["added"].append(record)
-                mirror.add_link(record)
-        elif ident in mirror.links:
-            links["removed"].append(ident)
-            mirror.drop_link(ident)
-    return links
-
-
-def delta(m: ConceptMap, mirror: Mirror) -> Record | None:
-    """What changed in ``m`` since ``mirror``, which is brought up to date; None if nothing.
-
-    Only the nodes and links the new operations name are looked at, so the message
-    and its cost grow with the change, not the map (positions and open items are
-    compared whole, which is cheap, and only their changes are sent). Call it only
-    when the log was not :func:`rewritten`.
-    """
-    history = m.history
-    ops = history[mirror.seen :]
-    if not ops:
-        return None
-    mirror.seen = len(history)
-    touched_nodes, touched_links = _touched(ops)
-    nodes, gone = _node_changes(m, mirror, touched_nodes)
-    links = _link_changes(m, mirror, touched_links)
-    links["removed"][:0] = gone
-    now = _positions(m)
-    moved = {n: xy for n, xy in now.items() if mirror.positions.get(n) != xy}
-    mirror.positions = now
-    still_open = _open(m)
-    opened = [item for key, item in still_open.items() if mirror.open.get(key) != item]
-    closed = [key for key in mirror.open if key not in still_open]
-    mirror.open = still_open
-    if not any([*nodes.values(), *links.values(), moved, opened, closed]):
-        return None  # metadata only: nothing the view shows
-    mirror.rev += 1
-    by = _attribution(ops)
-    return {
-        "type": "delta", "base": mirror.rev - 1, "rev": mirror.rev, "nodes": nodes,
-        "links": links, "positions": moved, "open": {"added": opened, "removed": closed},
-        "by": by, "summary": "; ".join(f"{who}: {what}" for who, what in by.items()),
-    }  # fmt: skip
-
-
-def snapshot(m: ConceptMap, mirror: Mirror) -> Record:
-    """The whole map, as ``mirror`` holds it, for a view that starts from nothing."""
-    from ..drawing.style import AUTHOR_COLORS, KIND_STYLES
-
-    return {
-        "type": "snapshot", "rev": mirror.rev, "topic": m.meta["topic"], "author": m.author,
-        "kinds": {k: dict(KIND_STYLES[k]) for k in KINDS}, "relations": list(RELATIONS),
-        "colors": list(AUTHOR_COLORS), "nodes": list(mirror.nodes.values()),
-        "links": list(mirror.links.values()), "positions": mirror.positions,
-        "open": list(mirror.open.values()),
-    }  # fmt: skip
 
 
 class MapWidget(anywidget.AnyWidget):
@@ -255,6 +68,9 @@ class MapWidget(anywidget.AnyWidget):
 
     _esm = Path(__file__).with_name("widget.js")
     author = traitlets.Unicode(read_only=True).tag(sync=True)
+    #: names this widget in the page: a view that replaces another of the same widget
+    #: takes over its drawn network instead of drawing the map again
+    key = traitlets.Unicode(read_only=True).tag(sync=True)
 
     def __init__(self, m: ConceptMap, *, interval: float = INTERVAL) -> None:
         self._source = m
@@ -271,6 +87,7 @@ class MapWidget(anywidget.AnyWidget):
         self.following: str | None = None
         super().__init__()
         self.set_trait("author", m.author)
+        self.set_trait("key", uuid.uuid4().hex)
         self.on_msg(self._receive)
         self._follow()
 
@@ -385,7 +202,9 @@ class MapWidget(anywidget.AnyWidget):
                 self.sync()
                 if content.get("vis"):
                     self.send({"type": "vis", "code": _vis_code()})
-                self.send(snapshot(self._map, self._mirror))
+                # a view that took over a drawn network and holds this revision needs nothing
+                if content.get("rev") != self._mirror.rev or content.get("vis"):
+                    self.send(snapshot(self._map, self._mirror))
             else:
                 self.send({"type": "error", "error": f"unknown message type {kind!r}"})
 
@@ -411,26 +230,38 @@ class MapWidget(anywidget.AnyWidget):
     # -- display -------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The view, and what shows without a kernel: the picture and the text."""
+        return self.bundle(**kwargs)
+
+    def bundle(self, highlight: Collection[str] = (), **kwargs: Any) -> Any:
+        """The display data: the view, the picture (``highlight`` marked) and the text.
+
+        ``(data, metadata)``, or None once the widget is closed.
+        """
         shown = super()._repr_mimebundle_(**kwargs)
         if shown is None:
             return None
         data, metadata = shown if isinstance(shown, tuple) else (shown, {})
         # a broken picture must not break the view: only the fallback would be missing
         with contextlib.suppress(Exception), self._lock:
-            data = {**data, **static_bundle(self._map)}
+            data = {**data, **static_bundle(self._map, highlight)}
         return data, metadata
 
 
-def static_bundle(m: ConceptMap) -> dict[str, str]:
-    """The picture (``image/svg+xml``), the text list (``text/html``) and ``text/plain``."""
-    from ..drawing.svg import svg_data
-    from .display import _fallback, text_summary
+def static_bundle(m: ConceptMap, highlight: Collection[str] = ()) -> dict[str, Any]:
+    """The picture (``image/svg+xml``), the text list (``text/html``), ``text/plain`` and JSON.
 
-    svg = svg_data(m)
+    What shows where the view cannot (no kernel, GitHub, nbviewer); the JSON
+    (``application/vnd.conceptmap+json``) is the map's data, as in a static display.
+    """
+    from ..drawing.svg import svg_data
+    from .display import MIME, _fallback, text_summary
+
+    svg = svg_data(m, highlight=highlight)
     title = f"Concept map: {m.meta['topic'] or 'untitled'}".replace('"', "&quot;")
     picture = base64.b64encode(svg.encode()).decode("ascii")
     html = f'<img alt="{title}" src="data:image/svg+xml;base64,{picture}">' + _fallback(m)
-    return {"image/svg+xml": svg, "text/html": html, "text/plain": text_summary(m)}
+    return {"image/svg+xml": svg, "text/html": html, "text/plain": text_summary(m),
+            MIME: m.to_node_link()}  # fmt: skip
 
 
 def _own(m: ConceptMap) -> ConceptMap:
@@ -473,3 +304,48 @@ def widget_for(m: ConceptMap) -> MapWidget:
     if widget is None or widget.comm is None:
         widget = _WIDGETS[m] = MapWidget(m)
     return widget
+
+
+# the output that shows each map's live view: its display id, and what it turns into
+_SHOWN: dict[str, tuple[str, dict[str, str]]] = {}
+_KEPT = ("text/plain", "image/svg+xml")
+
+
+def show(m: ConceptMap, highlight: Collection[str] = ()) -> MapWidget:
+    """Show ``m``'s live view under the running cell; its previous output becomes a picture.
+
+    For ``%%conceptmap``: one widget per map (by file, or by object in memory) in a
+    kernel, and one view of it in the notebook, under the newest cell that changed the
+    map, so the map stays where the typing is. The view there takes over the network
+    the previous output had drawn (the page does not draw the map again); that output
+    keeps the picture and text it showed. Every output carries the picture of the map
+    as of its cell, ``highlight`` (node ids) marked: a saved notebook shows the map
+    without a kernel. Needs IPython.
+
+    Examples
+    --------
+    >>> import conceptmap as cm
+    >>> from conceptmap.jupyter.widget import show
+    >>> show(cm.ConceptMap("GraphSync", author="vmx"))  # doctest: +SKIP
+    """
+    from IPython.display import display, update_display
+
+    from .display import _key
+
+    key = _key(m)
+    widget = _LIVE.get(key)
+    if widget is None or widget.comm is None or widget.author != m.author:
+        widget = _LIVE[key] = widget_for(m)
+    widget.sync()  # the open view shows the cell's change now, not at the next poll
+    shown = widget.bundle(highlight)
+    data, metadata = shown if shown is not None else ({}, {})
+    previous = _SHOWN.pop(key, None)
+    if previous is not None:
+        update_display(previous[1], display_id=previous[0], raw=True)  # type: ignore[no-untyped-call]
+    display_id = uuid.uuid4().hex
+    display(data, metadata=metadata, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
+    _SHOWN[key] = (display_id, {k: v for k, v in data.items() if k in _KEPT})
+    return widget
+
+
+_LIVE: dict[str, MapWidget] = {}
