@@ -53,9 +53,8 @@ def _find(target: str, namespace: dict[str, Any]) -> ConceptMap:
         raise UsageError(f"%%conceptmap: there is no ConceptMap variable named {target!r}")
     key = os.path.realpath(target)
     for value in namespace.values():  # the notebook's own map on that file: its author
-        if isinstance(value, ConceptMap) and value.path is not None:
-            if os.path.realpath(value.path) == key:
-                return value
+        if isinstance(value, ConceptMap) and value.path and os.path.realpath(value.path) == key:
+            return value
     if key not in _OPEN:
         _OPEN[key] = ConceptMap.open(target)
     return _OPEN[key]
