@@ -65,17 +65,17 @@ def test_magic_applies_cells_idempotently_and_shows_the_map(tmp_path: Path, live
         "'Long-lived peers'"
     )
     assert second[0]["text"].strip() == "nothing changed: the map already says all of this"
-    # the newest output of the map is its live view; the one before became its picture
-    earlier, display = first[1]["data"], second[1]["data"]
-    assert set(earlier) == {"text/plain", "image/svg+xml"}
-    assert "Priority peer stack" in "".join(earlier["image/svg+xml"])
     shown = {"text/plain", "text/html", "image/svg+xml", MIME}
-    if live:
+    if live:  # the live view once, then the picture of the map as of each cell
+        display, later = first[1]["data"], second[1]["data"]
         assert set(display) == shown | {WIDGET}
         assert display["text/html"].startswith('<img alt="Concept map: Scaling up the DHT"')
-    else:
+    else:  # the newest output is the page; the one before became its picture
+        later, display = first[1]["data"], second[1]["data"]
         assert set(display) == shown
         assert '<iframe sandbox="allow-scripts"' in display["text/html"]
+    assert set(later) == {"text/plain", "image/svg+xml"}
+    assert "Priority peer stack" in "".join(later["image/svg+xml"])
     assert "<svg" in "".join(display["image/svg+xml"])
     # the text fallback lists the links, readable where the iframe is stripped
     assert "Priority peer stack —addresses→ Lookups take too many hops" in display["text/html"]
@@ -114,8 +114,12 @@ def test_one_widget_per_map_follows_every_cell(tmp_path: Path) -> None:
         ],
         tmp_path,
     )
-    ids = [out[-1]["data"][WIDGET]["model_id"] for out in outputs[2:4] if WIDGET in out[-1]["data"]]
-    assert len(ids) == 1  # the earlier output was turned into its picture
+    shown = [sorted(out[-1]["data"]) for out in outputs[2:4]]
+    assert shown == [
+        ["application/vnd.conceptmap+json", WIDGET, "image/svg+xml", "text/html", "text/plain"],
+        ["image/svg+xml", "text/plain"],  # the view is open (on its way): a picture
+    ]
+    assert "Priority peer stack" in "".join(outputs[3][-1]["data"]["image/svg+xml"])
     # made by the first cell, the widget got the second cell's change as one delta (rev 1)
     assert outputs[4][0]["text"] == (
         "True 1 ['lookups-take-too-many-hops', 'priority-peer-stack', 'scaling-up-the-dht'] "

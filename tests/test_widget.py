@@ -536,7 +536,8 @@ def test_the_view_draws_the_map_and_turns_gestures_into_quick_entry(
     page.on("pageerror", lambda e: errors.append(str(e)))
     view = Bridge(page, w, outbox(w))
     view.pump()
-    assert view.from_view[0] == {"type": "ready", "vis": True}
+    assert view.from_view[0] == {"type": "ready", "new": True, "vis": True}
+    assert w.views == 1
     assert view.state("[s.data.nodes.length, s.data.edges.length]") == [3, 1]
     assert page.locator(".cm-w-map canvas").count() == 1
     assert page.locator(".cm-w-open li").all_inner_texts() == ["Safari?", "Web Locks"]
@@ -618,3 +619,50 @@ def test_the_view_draws_the_map_and_turns_gestures_into_quick_entry(
     assert page.inner_text(".cm-w-status").startswith("✓ undo — undid the change of ")
     assert errors == []
     page.close()
+
+
+# -- %%conceptmap's display: the live view once, then pictures -----------------------------
+def test_a_cell_shows_the_view_once_then_pictures_until_the_view_is_gone(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch, map_path: Path
+) -> None:
+    import IPython.display
+
+    from conceptmap.jupyter import widget as live
+
+    shown: list[dict[str, Any]] = []
+    updated: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, **_: shown.append(data))
+    monkeypatch.setattr(
+        IPython.display,
+        "update_display",
+        lambda data, display_id, **_: updated.append((display_id, data)),
+    )
+    monkeypatch.setattr(live, "_LIVE", {})
+    m = cm.ConceptMap.open(map_path, author="alice")
+    w = live.show(m)
+    assert "application/vnd.jupyter.widget-view+json" in shown[-1]
+    assert w.shown  # on its way: the next cell does not show a second one
+    m.concept("Lease")
+    assert live.show(m, ["lease"]) is w
+    assert set(shown[-1]) == {"image/svg+xml", "text/plain"}
+    assert "Lease" in shown[-1]["image/svg+xml"]
+    assert w.picture is not None
+    picture_id = w.picture[0]
+    assert "lease" in w.nodes  # the open view got the cell's change at once
+    message(w, {"type": "ready", "new": True})
+    assert (w.views, w.displayed) == (1, False)
+    message(w, {"type": "gone"})  # its output was cleared: the newest picture comes alive
+    [(display_id, data)] = updated
+    assert display_id == picture_id
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "Lease" in data["image/svg+xml"]
+    assert (w.displayed, w.picture) == (True, None)
+    message(w, {"type": "ready", "new": True})
+    message(w, {"type": "gone"})  # and again, with no picture since: the next cell shows it
+    assert not w.shown
+    assert live.show(m) is w
+    assert "application/vnd.jupyter.widget-view+json" in shown[-1]
+    assert len(shown) == 3
+    assert len(updated) == 1
+    bob = cm.ConceptMap.open(map_path, author="bob")
+    assert live.show(bob) is not w  # another author: another widget, which applies as bob

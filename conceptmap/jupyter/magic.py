@@ -7,16 +7,15 @@
     proposal: One lock per datastore -addresses-> Two tabs write the same repo
 
 The cell is quick-entry text applied to the map (all or nothing; running it
-again changes nothing), and the cell's output is the map with what the cell added
-marked. With anywidget (the ``notebook`` extra) that output is the map's live view
-(``m.widget()``): one widget per map in a kernel, shown under the newest cell that
-changed the map; the output of the cell before turns into the picture it showed
-(SVG), and the new output takes over the network the old one had drawn, so the map is
-not drawn again. Without anywidget the newest output is the map's interactive page,
-and earlier ones turn into pictures the same way. Either way a notebook carries one
-interactive view per map however many cells change it, and every output keeps a
-picture for where no kernel runs (GitHub, nbviewer). An error
-names the line as the editor numbers it (the ``%%conceptmap`` line is line 1).
+again changes nothing), and the cell's output shows the map with what the cell added
+marked. With anywidget (the ``notebook`` extra) the first such cell shows the map's
+live view (``m.widget()``, one widget per map in a kernel); later cells change the
+map and that view follows at once, where it is, and their own output is the picture of
+the map as of that cell (SVG), for where no kernel runs (GitHub, nbviewer). When the
+view is gone (its output cleared, its cell run again), the next cell shows it again.
+Without anywidget the newest output is the map's interactive page and earlier ones
+turn into pictures. Either way a notebook carries one interactive view per map. An
+error names the line as the editor numbers it (the ``%%conceptmap`` line is line 1).
 IPython is imported only here, so the library itself does not need it.
 """
 

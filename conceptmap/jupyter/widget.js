@@ -271,7 +271,7 @@ function render({ model, el: host }) {
   /* the network's events lead to this view's panels (again, when it takes one over) */
   function bindNetwork() {
     const net = st.network;
-    ["click", "doubleClick", "dragEnd"].forEach((name) => net.off(name));
+    ["afterDrawing", "click", "doubleClick", "dragEnd"].forEach((name) => net.off(name));
     net.setOptions({
       manipulation: {
         enabled: false,
@@ -282,6 +282,8 @@ function render({ model, el: host }) {
         },
       },
     });
+    /* when the map was last drawn (epoch ms): what the benchmarks and tests wait on */
+    net.on("afterDrawing", () => { st.drawnAt = performance.timeOrigin + performance.now(); st.drawings = (st.drawings || 0) + 1; });
     net.on("click", (p) => select(p.nodes[0] ? { node: p.nodes[0] } : p.edges[0] ? { link: p.edges[0] } : null));
     net.on("doubleClick", (p) => {
       if (!p.nodes.length && !p.edges.length) addHere(p.pointer.DOM, p.pointer.canvas);
@@ -558,7 +560,10 @@ function render({ model, el: host }) {
       else if (msg.type === "snapshot") {
         if (!st.vis) st.vis = await globalThis.__conceptmapVis;
         snapshot(msg);
-      } else if (msg.type === "delta" && st.network) delta(msg);
+      } else if (msg.type === "delta" && st.network) {
+        st.deltaAt = performance.timeOrigin + performance.now();
+        delta(msg);
+      }
       else if (msg.type === "applied") applied(msg);
       else if (msg.type === "error") {
         status.className = "cm-w-status cm-w-err";
@@ -571,8 +576,12 @@ function render({ model, el: host }) {
   }
   model.on("msg:custom", onMessage);
   if (parked) adopt();
-  model.send(parked ? { type: "ready", rev: st.rev } : { type: "ready", vis: !globalThis.__conceptmapVis });
-  root.__conceptmap = { state: st, send, select, focusNode, adopted: !!parked };
+  model.send(parked ? { type: "ready", new: true, rev: st.rev }
+    : { type: "ready", new: true, vis: !globalThis.__conceptmapVis });
+  root.__conceptmap = {
+    state: st, send, select, focusNode, adopted: !!parked,
+    renderedAt: performance.timeOrigin + performance.now(),
+  };
 
   /* the network drawn by the view this one replaces: its events now lead here */
   function adopt() {
@@ -594,6 +603,7 @@ function render({ model, el: host }) {
   return () => {
     model.off("msg:custom", onMessage);
     timers.forEach((t) => clearTimeout(t));
+    try { model.send({ type: "gone" }); } catch (err) { /* the kernel went first */ }
     if (!st.network) return;
     if (!key) { st.network.destroy(); return; }
     /* parked for the next view of this widget (a later cell shows it there); else freed */

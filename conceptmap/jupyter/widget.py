@@ -8,8 +8,11 @@ Messages, view -> kernel (the contract in DESIGN.md; other front ends rely on it
 - ``{"type": "undo"}`` (this author's last change), answered the same way;
 - ``{"type": "place", "positions": {"<node id>": [x, y]}}`` (a drag; an error is
   ``{"type": "error", "error": "..."}``);
-- ``{"type": "ready"}`` (a view was drawn: send it the whole map), with ``"vis": true``
-  when it also needs vis-network (``{"type": "vis", "code": <gzip, base64>}``).
+- ``{"type": "ready"}`` (send the whole map), with ``"vis": true`` when the view also
+  needs vis-network (``{"type": "vis", "code": <gzip, base64>}``), ``"new": true`` from
+  a view that just started, and ``"rev": n`` from one that took over a network drawn
+  up to revision ``n`` (no snapshot if that is current); ``{"type": "gone"}`` from a
+  view that closed (the widget counts its open views).
 
 Kernel -> view, besides the answers: ``{"type": "snapshot", "rev": n, ...}`` (the
 whole map, for a new view, or after the log was rewritten) and ``{"type": "delta",
@@ -85,6 +88,12 @@ class MapWidget(anywidget.AnyWidget):
         self.poll_error: str | None = None
         #: how the file is followed: "event loop", "thread", or None (closed)
         self.following: str | None = None
+        #: the views open in the page (each says when it starts and when it is closed)
+        self.views = 0
+        #: displayed, and no view has said it started since: one is on its way
+        self.displayed = False
+        #: the newest picture ``show`` displayed: its display id and what it marked
+        self.picture: tuple[str, list[str]] | None = None
         super().__init__()
         self.set_trait("author", m.author)
         self.set_trait("key", uuid.uuid4().hex)
@@ -116,6 +125,11 @@ class MapWidget(anywidget.AnyWidget):
     def open_items(self) -> list[Record]:
         """The open items as the views list them."""
         return list(self._mirror.open.values())
+
+    @property
+    def shown(self) -> bool:
+        """Whether a view of this widget is open in the page, or on its way there."""
+        return self.views > 0 or self.displayed
 
     # -- following the file -------------------------------------------------------------
     def sync(self) -> Record | None:
@@ -198,7 +212,14 @@ class MapWidget(anywidget.AnyWidget):
                 self._answer(self._map.undo)
             elif kind == "place":
                 self._place(content.get("positions"))
+            elif kind == "gone":
+                self.views = max(0, self.views - 1)
+                if not self.shown:
+                    self._revive()
             elif kind == "ready":
+                if content.get("new"):
+                    self.views += 1
+                    self.displayed = False
                 self.sync()
                 if content.get("vis"):
                     self.send({"type": "vis", "code": _vis_code()})
@@ -226,6 +247,22 @@ class MapWidget(anywidget.AnyWidget):
         except ConceptMapError as exc:
             self.send({"type": "error", "error": str(exc)})
         self.sync()
+
+    def _revive(self) -> None:
+        """The last view closed: the newest picture of the map becomes the live view.
+
+        So a map keeps a live view in the notebook when its output is cleared or its
+        cell is run again (the view may close after that cell already showed a picture).
+        """
+        if self.picture is None:
+            return
+        from IPython.display import update_display
+
+        display_id, highlight = self.picture
+        shown = self.bundle(highlight)
+        if shown is not None:
+            update_display(shown[0], metadata=shown[1], display_id=display_id, raw=True)  # type: ignore[no-untyped-call]
+            self.displayed, self.picture = True, None
 
     # -- display -------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -306,21 +343,24 @@ def widget_for(m: ConceptMap) -> MapWidget:
     return widget
 
 
-# the output that shows each map's live view: its display id, and what it turns into
-_SHOWN: dict[str, tuple[str, dict[str, str]]] = {}
-_KEPT = ("text/plain", "image/svg+xml")
+_LIVE: dict[str, MapWidget] = {}  # the widget ``%%conceptmap`` shows, by map (file or object)
+_PICTURE = ("text/plain", "image/svg+xml")
 
 
 def show(m: ConceptMap, highlight: Collection[str] = ()) -> MapWidget:
-    """Show ``m``'s live view under the running cell; its previous output becomes a picture.
+    """Show ``m`` for a ``%%conceptmap`` cell: its live view once, then pictures.
 
-    For ``%%conceptmap``: one widget per map (by file, or by object in memory) in a
-    kernel, and one view of it in the notebook, under the newest cell that changed the
-    map, so the map stays where the typing is. The view there takes over the network
-    the previous output had drawn (the page does not draw the map again); that output
-    keeps the picture and text it showed. Every output carries the picture of the map
-    as of its cell, ``highlight`` (node ids) marked: a saved notebook shows the map
-    without a kernel. Needs IPython.
+    One widget per map (by file, or by object in memory) in a kernel. The first cell
+    shows the widget; later cells change the map and the view already open follows at
+    once, with what the cell added marked, where it is (in the notebook, or in a panel
+    of its own: JupyterLab's "Create New View for Output"). Their own output is the
+    picture of the map as of that cell (``image/svg+xml``, ``highlight`` marked, and
+    text), so a notebook read without a kernel (GitHub, nbviewer) shows the map as it
+    grew. When no view is open any more (its output cleared, its cell run again), the
+    next cell shows the widget again, and its view takes over the network the closed
+    one had drawn; if the view closes after a cell already showed a picture (a cell run
+    again clears its output while it runs), that picture becomes the live view. Needs
+    IPython.
 
     Examples
     --------
@@ -328,7 +368,7 @@ def show(m: ConceptMap, highlight: Collection[str] = ()) -> MapWidget:
     >>> from conceptmap.jupyter.widget import show
     >>> show(cm.ConceptMap("GraphSync", author="vmx"))  # doctest: +SKIP
     """
-    from IPython.display import display, update_display
+    from IPython.display import display
 
     from .display import _key
 
@@ -337,15 +377,15 @@ def show(m: ConceptMap, highlight: Collection[str] = ()) -> MapWidget:
     if widget is None or widget.comm is None or widget.author != m.author:
         widget = _LIVE[key] = widget_for(m)
     widget.sync()  # the open view shows the cell's change now, not at the next poll
+    if widget.shown:
+        with widget._lock:
+            picture = static_bundle(widget._map, highlight)
+        display_id = uuid.uuid4().hex  # the live view comes here if the open one closes
+        display({k: picture[k] for k in _PICTURE}, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
+        widget.picture = (display_id, list(highlight))
+        return widget
     shown = widget.bundle(highlight)
-    data, metadata = shown if shown is not None else ({}, {})
-    previous = _SHOWN.pop(key, None)
-    if previous is not None:
-        update_display(previous[1], display_id=previous[0], raw=True)  # type: ignore[no-untyped-call]
-    display_id = uuid.uuid4().hex
-    display(data, metadata=metadata, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
-    _SHOWN[key] = (display_id, {k: v for k, v in data.items() if k in _KEPT})
+    if shown is not None:
+        display(shown[0], metadata=shown[1], raw=True)  # type: ignore[no-untyped-call]
+        widget.displayed, widget.picture = True, None
     return widget
-
-
-_LIVE: dict[str, MapWidget] = {}
