@@ -283,7 +283,10 @@ function render({ model, el: host }) {
       },
     });
     /* when the map was last drawn (epoch ms): what the benchmarks and tests wait on */
-    net.on("afterDrawing", () => { st.drawnAt = performance.timeOrigin + performance.now(); st.drawings = (st.drawings || 0) + 1; });
+    net.on("afterDrawing", () => {
+      st.drawnAt = performance.timeOrigin + performance.now();
+      st.draws = [...(st.draws || []).slice(-9), st.drawnAt];
+    });
     net.on("click", (p) => select(p.nodes[0] ? { node: p.nodes[0] } : p.edges[0] ? { link: p.edges[0] } : null));
     net.on("doubleClick", (p) => {
       if (!p.nodes.length && !p.edges.length) addHere(p.pointer.DOM, p.pointer.canvas);
