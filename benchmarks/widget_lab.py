@@ -127,6 +127,7 @@ def measure(root: Path, url: str, browser: Any) -> dict[str, list[float]]:
             break
     _run_cell(page, root)
     _still(page, "cell-0")
+    page.mouse.move(5, 5)  # off the map: a view under the pointer redraws on hover
     got: dict[str, list[float]] = {
         "cell": [], "cell, from its start": [], "gesture": [], "arrival": [],
         "arrival: delta to still": [], "new view": [],
@@ -145,9 +146,13 @@ def measure(root: Path, url: str, browser: Any) -> dict[str, list[float]]:
     for i in range(LAB_ROUNDS):
         entry.fill(f"concept: Gesture {i} -relates_to-> Item {i + 20}")
         entry.press("Enter")
+        page.mouse.move(5, 5)
         drawn = _still(page, f"gesture-{i}")
         got["gesture"].append(drawn - page.evaluate("window.__enterAt"))
-    got["view shown again"] = _again(page, root)
+    try:
+        got["view shown again"] = _again(page, root)
+    except RuntimeError as exc:  # reported, not fatal: it is context, not a target
+        print(f"   view shown again: not measured ({exc})"[:200])
     other = cm.ConceptMap.open(root / "map.jsonl", author="bob")
     for i in range(LAB_ROUNDS):
         time.sleep(0.1 + 0.025 * i)  # rounds start at different phases of the poll
@@ -159,6 +164,7 @@ def measure(root: Path, url: str, browser: Any) -> dict[str, list[float]]:
             drawn - page.evaluate("document.querySelector('.cm-w').__conceptmap.state.deltaAt")
         )
     page.locator(".jp-Cell").nth(LAB_ROUNDS + 2).locator(".jp-InputPrompt").click()
+    page.mouse.move(5, 5)
     for _ in range(3):
         views = page.locator(".cm-w").count()
         end = _run_cell(page, root)
@@ -173,15 +179,20 @@ def _again(page: Any, root: Path) -> list[float]:
     """The view's own cell run again (its output cleared): from Shift+Enter to the new view,
     which took over the drawn network, redrawn and still (wherever it came back)."""
     times = []
-    for _ in range(3):
-        page.locator(".jp-Cell").nth(1).locator(".jp-InputPrompt").click()
+    for _ in range(1):  # once: where the view comes back depends on the order of messages
+        holder = page.evaluate(
+            "[...document.querySelectorAll('.jp-Notebook .jp-Cell')]"
+            ".findIndex((c) => c.querySelector('.cm-w'))"
+        )
+        page.locator(".jp-Notebook .jp-Cell").nth(holder).locator(".jp-InputPrompt").click()
+        page.mouse.move(5, 5)  # off the map: no hover redraws
         _run_cell(page, root)
         drawn = poll(
             page,
             "(() => { const w = document.querySelector('.cm-w').__conceptmap; const s = w.state;"
-            f" return w.adopted && s.drawnAt > w.renderedAt && {NOW} - s.drawnAt > {STILL_MS}"
-            " && s.drawnAt; })()",
-            120,
+            " return w.adopted && w.renderedAt > window.__enterAt && s.drawnAt > w.renderedAt"
+            f" && {NOW} - s.drawnAt > {STILL_MS} && s.drawnAt; }})()",
+            60,
         )
         times.append(float(drawn) - page.evaluate("window.__enterAt"))
         time.sleep(0.3)
