@@ -667,3 +667,46 @@ def test_a_cell_shows_the_view_once_then_pictures_until_the_view_is_gone(
     assert len(updated) == 1
     bob = cm.ConceptMap.open(map_path, author="bob")
     assert live.show(bob) is not w  # another author: another widget, which applies as bob
+
+
+# -- the lines the view writes, for labels quick entry reads specially ----------------------
+HELPERS = """async ([src, a, b]) => {
+  const mod = await import(URL.createObjectURL(new Blob([src], {type: "text/javascript"})));
+  return {
+    link: mod.linkLine(a, b, "blocks", ""),
+    phrase: mod.linkLine(b, a, "relates_to", 'is "held" by'),
+    rename: mod.renameLine(a, "Renamed: now"),
+    remove: `remove: ${mod.ref(a.label, a.kind, a.id)}`,
+    declare: mod.unsayable(a.label, "declare"),
+    renameTo: mod.unsayable(a.label, "rename"),
+  };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("label", ["Plan: B", "# of peers", "Reads -> writes", "Old => new"])
+def test_the_lines_the_view_writes_name_any_label(browser: Any, label: str) -> None:
+    def fresh() -> tuple[cm.ConceptMap, Message, Message]:
+        m = cm.ConceptMap("Locking", author="alice")
+        m.add(label, kind="obstacle")
+        m.concept("Lease")
+        ends = [{"id": n, **m.graph.nodes[n]} for n in (m.find(label), "lease")]
+        return m, ends[0], ends[1]
+
+    m, node, lease = fresh()
+    page = browser.new_page()
+    lines = page.evaluate(HELPERS, [WIDGET_JS.read_text(), node, lease])
+    page.close()
+    m.apply(lines["link"])
+    m.apply(lines["phrase"])
+    assert m.graph.has_edge(node["id"], "lease", "blocks")
+    assert m.graph.has_edge("lease", node["id"], "relates_to:is 'held' by")
+    m.apply(lines["remove"])
+    assert node["id"] not in m.graph
+    assert "lease" in m.graph
+    m, node, lease = fresh()
+    m.apply(lines["rename"])
+    assert m.graph.nodes[node["id"]]["label"] == "Renamed: now"
+    # what a line cannot say is refused in the view, with the reason
+    assert bool(lines["declare"]) == ("->" in label)
+    assert bool(lines["renameTo"]) == ("=>" in label)
