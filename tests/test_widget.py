@@ -690,7 +690,7 @@ def test_the_lines_the_view_writes_name_any_label(browser: Any, label: str) -> N
         m = cm.ConceptMap("Locking", author="alice")
         m.add(label, kind="obstacle")
         m.concept("Lease")
-        ends = [{"id": n, **m.graph.nodes[n]} for n in (m.find(label), "lease")]
+        ends = [{"id": n, **m.graph.nodes[n]} for n in (m.id_of(label), "lease")]
         return m, ends[0], ends[1]
 
     m, node, lease = fresh()
