@@ -344,7 +344,6 @@ def widget_for(m: ConceptMap) -> MapWidget:
 
 
 _LIVE: dict[str, MapWidget] = {}  # the widget ``%%conceptmap`` shows, by map (file or object)
-_PICTURE = ("text/plain", "image/svg+xml")
 
 
 def show(m: ConceptMap, highlight: Collection[str] = ()) -> MapWidget:
@@ -378,10 +377,14 @@ def show(m: ConceptMap, highlight: Collection[str] = ()) -> MapWidget:
         widget = _LIVE[key] = widget_for(m)
     widget.sync()  # the open view shows the cell's change now, not at the next poll
     if widget.shown:
+        from ..drawing.svg import svg_data
+        from .display import text_summary
+
         with widget._lock:
-            picture = static_bundle(widget._map, highlight)
+            picture = {"image/svg+xml": svg_data(widget._map, highlight=highlight),
+                       "text/plain": text_summary(widget._map)}  # fmt: skip
         display_id = uuid.uuid4().hex  # the live view comes here if the open one closes
-        display({k: picture[k] for k in _PICTURE}, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
+        display(picture, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
         widget.picture = (display_id, list(highlight))
         return widget
     shown = widget.bundle(highlight)
