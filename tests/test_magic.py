@@ -138,3 +138,12 @@ def test_loading_the_extension_twice_adds_the_transform_once() -> None:
     assert shell.input_transformers_cleanup[0] is magic._body_lines_kept
     assert shell.input_transformers_cleanup.count(magic._body_lines_kept) == 1
     assert shell.magics == ["cell:conceptmap", "cell:conceptmap"]
+
+
+def test_a_path_names_the_notebooks_own_map_on_that_file(tmp_path: Path) -> None:
+    """``%%conceptmap maps/x.jsonl`` writes as the author the notebook opened the map with."""
+    path = tmp_path / "x.jsonl"
+    mine = cm.ConceptMap.open(path, "Private DHT", author="ann")
+    shown = run_cell(f"%%conceptmap {path}\nobstacle: Peers leak lookups", {"m": mine})
+    assert shown is mine
+    assert cm.ConceptMap.load(path).node("Peers leak lookups")["author"] == "ann"

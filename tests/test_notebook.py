@@ -34,20 +34,26 @@ def run_notebook(cells: list[str], cwd: Path) -> list[list[dict]]:  # type: igno
     return [cell.outputs for cell in nb.cells]
 
 
-def test_magic_applies_cells_idempotently_and_shows_the_map(tmp_path: Path) -> None:
-    cell = (
-        "%%conceptmap maps/dht.jsonl\n"
-        "obstacle: Lookups take too many hops\n"
-        "proposal: Priority peer stack -addresses-> Lookups take too many hops\n"
-        'Priority peer stack -"keeps"-> Long-lived peers\n'
-    )
+CELL = (
+    "%%conceptmap maps/dht.jsonl\n"
+    "obstacle: Lookups take too many hops\n"
+    "proposal: Priority peer stack -addresses-> Lookups take too many hops\n"
+    'Priority peer stack -"keeps"-> Long-lived peers\n'
+)
+WIDGET = "application/vnd.jupyter.widget-view+json"
+# without anywidget (the notebook extra) the magic falls back to the static display
+NO_ANYWIDGET = "import sys\nsys.modules['anywidget'] = None"
+
+
+@pytest.mark.parametrize("live", [True, False], ids=["widget", "without-anywidget"])
+def test_magic_applies_cells_idempotently_and_shows_the_map(tmp_path: Path, live: bool) -> None:
     outputs = run_notebook(
         [
-            "%load_ext conceptmap",
+            "%load_ext conceptmap" if live else f"{NO_ANYWIDGET}\n%load_ext conceptmap",
             "import conceptmap as cm\n"
             "m = cm.ConceptMap.open('maps/dht.jsonl', 'Scaling up the DHT', author='alice')",
-            cell,
-            cell,
+            CELL,
+            CELL,
             "len(cm.ConceptMap.load('maps/dht.jsonl').history)",
             "%%conceptmap maps/dht.jsonl\nobstcle: typo",
         ],
@@ -59,12 +65,18 @@ def test_magic_applies_cells_idempotently_and_shows_the_map(tmp_path: Path) -> N
         "'Long-lived peers'"
     )
     assert second[0]["text"].strip() == "nothing changed: the map already says all of this"
-    # the newest output of the map is its live page; the one before became its picture
-    earlier, display = first[1]["data"], second[1]["data"]
-    assert set(earlier) == {"text/plain", "image/svg+xml"}
-    assert "Priority peer stack" in "".join(earlier["image/svg+xml"])
-    assert set(display) == {"text/plain", "text/html", "image/svg+xml", MIME}
-    assert '<iframe sandbox="allow-scripts"' in display["text/html"]
+    shown = {"text/plain", "text/html", "image/svg+xml", MIME}
+    if live:  # the live view once, then the picture of the map as of each cell
+        display, later = first[1]["data"], second[1]["data"]
+        assert set(display) == shown | {WIDGET}
+        assert display["text/html"].startswith('<img alt="Concept map: Scaling up the DHT"')
+    else:  # the newest output is the page; the one before became its picture
+        later, display = first[1]["data"], second[1]["data"]
+        assert set(display) == shown
+        assert '<iframe sandbox="allow-scripts"' in display["text/html"]
+    assert set(later) == {"text/plain", "image/svg+xml"}
+    assert "Priority peer stack" in "".join(later["image/svg+xml"])
+    assert "<svg" in "".join(display["image/svg+xml"])
     # the text fallback lists the links, readable where the iframe is stripped
     assert "Priority peer stack —addresses→ Lookups take too many hops" in display["text/html"]
     assert "Priority peer stack —keeps→ Long-lived peers" in display["text/html"]
@@ -85,6 +97,34 @@ def test_magic_applies_cells_idempotently_and_shows_the_map(tmp_path: Path) -> N
         "did you mean 'obstacle'?"
     )
     assert "Traceback" not in error["text"]
+
+
+def test_one_widget_per_map_follows_every_cell(tmp_path: Path) -> None:
+    """Cells on one map, by variable and by path, share one widget, which saw each change."""
+    outputs = run_notebook(
+        [
+            "%load_ext conceptmap",
+            "import conceptmap as cm\n"
+            "m = cm.ConceptMap.open('maps/dht.jsonl', 'Scaling up the DHT', author='alice')",
+            "%%conceptmap m\nobstacle: Lookups take too many hops",
+            "%%conceptmap maps/dht.jsonl\nproposal: Priority peer stack",
+            "from conceptmap.jupyter import widget\n"
+            "[w] = set(widget._LIVE.values())\n"
+            "print(w is m.widget(), w.rev, sorted(w.nodes), w.following)",
+        ],
+        tmp_path,
+    )
+    shown = [sorted(out[-1]["data"]) for out in outputs[2:4]]
+    assert shown == [
+        ["application/vnd.conceptmap+json", WIDGET, "image/svg+xml", "text/html", "text/plain"],
+        ["image/svg+xml", "text/plain"],  # the view is open (on its way): a picture
+    ]
+    assert "Priority peer stack" in "".join(outputs[3][-1]["data"]["image/svg+xml"])
+    # made by the first cell, the widget got the second cell's change as one delta (rev 1)
+    assert outputs[4][0]["text"] == (
+        "True 1 ['lookups-take-too-many-hops', 'priority-peer-stack', 'scaling-up-the-dht'] "
+        "event loop\n"
+    )
 
 
 def test_magic_errors_name_the_editors_line_and_empty_cells_say_what_to_write(

@@ -516,7 +516,7 @@ class Bridge:
             """(id) => {
               const net = document.querySelector('.cm-w').__conceptmap.state.network;
               const p = net.canvasToDOM(net.getPositions([id])[id]);
-              const box = document.querySelector('.cm-w-map').getBoundingClientRect();
+              const box = document.querySelector('.cm-w-map canvas').getBoundingClientRect();
               return [box.left + p.x, box.top + p.y];
             }""",
             node,
@@ -536,7 +536,8 @@ def test_the_view_draws_the_map_and_turns_gestures_into_quick_entry(
     page.on("pageerror", lambda e: errors.append(str(e)))
     view = Bridge(page, w, outbox(w))
     view.pump()
-    assert view.from_view[0] == {"type": "ready", "vis": True}
+    assert view.from_view[0] == {"type": "ready", "new": True, "vis": True}
+    assert w.views == 1
     assert view.state("[s.data.nodes.length, s.data.edges.length]") == [3, 1]
     assert page.locator(".cm-w-map canvas").count() == 1
     assert page.locator(".cm-w-open li").all_inner_texts() == ["Safari?", "Web Locks"]
@@ -555,11 +556,20 @@ def test_the_view_draws_the_map_and_turns_gestures_into_quick_entry(
     view.pump()
     assert "unknown kind 'obstcle'" in page.inner_text(".cm-w-status")
     assert entry.input_value() == "obstcle: typo"
-    # double-click on empty space focuses the entry box
-    page.locator("button", has_text="apply").focus()
+    # double-click on empty space: type the node there, Enter; it stays where the click was
     x, y = view.at("web-locks")
     page.mouse.dblclick(x + 250, y + 120)
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "quick entry"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "new node"
+    page.keyboard.type("concept: Placed here")
+    page.keyboard.press("Enter")
+    view.pump()
+    assert view.from_view[-2] == {"type": "apply", "text": "concept: Placed here"}
+    assert view.from_view[-1]["type"] == "place"
+    assert list(view.from_view[-1]["positions"]) == ["placed-here"]
+    px, py = view.at("placed-here")
+    assert abs(px - (x + 250)) < 15  # vis reads the tap's centre, a few px off
+    assert abs(py - (y + 120)) < 15
+    assert m.positions()["placed-here"] == tuple(view.from_view[-1]["positions"]["placed-here"])
     # link: drag from one node to another, then pick the relation
     page.evaluate("document.querySelector('.cm-w').__conceptmap.state.network.fit()")
     page.locator("button", has_text="link").click()
@@ -609,3 +619,94 @@ def test_the_view_draws_the_map_and_turns_gestures_into_quick_entry(
     assert page.inner_text(".cm-w-status").startswith("✓ undo — undid the change of ")
     assert errors == []
     page.close()
+
+
+# -- %%conceptmap's display: the live view once, then pictures -----------------------------
+def test_a_cell_shows_the_view_once_then_pictures_until_the_view_is_gone(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch, map_path: Path
+) -> None:
+    import IPython.display
+
+    from conceptmap.jupyter import widget as live
+
+    shown: list[dict[str, Any]] = []
+    updated: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, **_: shown.append(data))
+    monkeypatch.setattr(
+        IPython.display,
+        "update_display",
+        lambda data, display_id, **_: updated.append((display_id, data)),
+    )
+    monkeypatch.setattr(live, "_LIVE", {})
+    m = cm.ConceptMap.open(map_path, author="alice")
+    w = live.show(m)
+    assert "application/vnd.jupyter.widget-view+json" in shown[-1]
+    assert w.shown  # on its way: the next cell does not show a second one
+    m.concept("Lease")
+    assert live.show(m, ["lease"]) is w
+    assert set(shown[-1]) == {"image/svg+xml", "text/plain"}
+    assert "Lease" in shown[-1]["image/svg+xml"]
+    assert w.picture is not None
+    picture_id = w.picture[0]
+    assert "lease" in w.nodes  # the open view got the cell's change at once
+    message(w, {"type": "ready", "new": True})
+    assert (w.views, w.displayed) == (1, False)
+    message(w, {"type": "gone"})  # its output was cleared: the newest picture comes alive
+    [(display_id, data)] = updated
+    assert display_id == picture_id
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "Lease" in data["image/svg+xml"]
+    assert w.displayed
+    assert not w.picture  # mypy narrowed it to a tuple above
+    message(w, {"type": "ready", "new": True})
+    message(w, {"type": "gone"})  # and again, with no picture since: the next cell shows it
+    assert not w.shown
+    assert live.show(m) is w
+    assert "application/vnd.jupyter.widget-view+json" in shown[-1]
+    assert len(shown) == 3
+    assert len(updated) == 1
+    bob = cm.ConceptMap.open(map_path, author="bob")
+    assert live.show(bob) is not w  # another author: another widget, which applies as bob
+
+
+# -- the lines the view writes, for labels quick entry reads specially ----------------------
+HELPERS = """async ([src, a, b]) => {
+  const mod = await import(URL.createObjectURL(new Blob([src], {type: "text/javascript"})));
+  return {
+    link: mod.linkLine(a, b, "blocks", ""),
+    phrase: mod.linkLine(b, a, "relates_to", 'is "held" by'),
+    rename: mod.renameLine(a, "Renamed: now"),
+    remove: `remove: ${mod.ref(a.label, a.kind, a.id)}`,
+    declare: mod.unsayable(a.label, "declare"),
+    renameTo: mod.unsayable(a.label, "rename"),
+  };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("label", ["Plan: B", "# of peers", "Reads -> writes", "Old => new"])
+def test_the_lines_the_view_writes_name_any_label(browser: Any, label: str) -> None:
+    def fresh() -> tuple[cm.ConceptMap, Message, Message]:
+        m = cm.ConceptMap("Locking", author="alice")
+        m.add(label, kind="obstacle")
+        m.concept("Lease")
+        ends = [{"id": n, **m.graph.nodes[n]} for n in (m.id_of(label), "lease")]
+        return m, ends[0], ends[1]
+
+    m, node, lease = fresh()
+    page = browser.new_page()
+    lines = page.evaluate(HELPERS, [WIDGET_JS.read_text(), node, lease])
+    page.close()
+    m.apply(lines["link"])
+    m.apply(lines["phrase"])
+    assert m.graph.has_edge(node["id"], "lease", "blocks")
+    assert m.graph.has_edge("lease", node["id"], "relates_to:is 'held' by")
+    m.apply(lines["remove"])
+    assert node["id"] not in m.graph
+    assert "lease" in m.graph
+    m, node, lease = fresh()
+    m.apply(lines["rename"])
+    assert m.graph.nodes[node["id"]]["label"] == "Renamed: now"
+    # what a line cannot say is refused in the view, with the reason
+    assert bool(lines["declare"]) == ("->" in label)
+    assert bool(lines["renameTo"]) == ("=>" in label)

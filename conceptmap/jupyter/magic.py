@@ -7,11 +7,15 @@
     proposal: One lock per datastore -addresses-> Two tabs write the same repo
 
 The cell is quick-entry text applied to the map (all or nothing; running it
-again changes nothing), and the cell's output is the updated map with what the cell
-added marked. The newest output of a map is its interactive page; the outputs of
-the cells before it turn into the picture they showed (SVG), so a notebook carries
-one page per map however many cells change it. An error
-names the line as the editor numbers it (the ``%%conceptmap`` line is line 1).
+again changes nothing), and the cell's output shows the map with what the cell added
+marked. With anywidget (the ``notebook`` extra) the first such cell shows the map's
+live view (``m.widget()``, one widget per map in a kernel); later cells change the
+map and that view follows at once, where it is, and their own output is the picture of
+the map as of that cell (SVG), for where no kernel runs (GitHub, nbviewer). When the
+view is gone (its output cleared, its cell run again), the next cell shows it again.
+Without anywidget the newest output is the map's interactive page and earlier ones
+turn into pictures. Either way a notebook carries one interactive view per map. An
+error names the line as the editor numbers it (the ``%%conceptmap`` line is line 1).
 IPython is imported only here, so the library itself does not need it.
 """
 
@@ -47,6 +51,9 @@ def _find(target: str, namespace: dict[str, Any]) -> ConceptMap:
     if target.isidentifier():
         raise UsageError(f"%%conceptmap: there is no ConceptMap variable named {target!r}")
     key = os.path.realpath(target)
+    for value in namespace.values():  # the notebook's own map on that file: its author
+        if isinstance(value, ConceptMap) and value.path and os.path.realpath(value.path) == key:
+            return value
     if key not in _OPEN:
         _OPEN[key] = ConceptMap.open(target)
     return _OPEN[key]
@@ -91,6 +98,18 @@ def touched(change: Change) -> list[str]:
     return list(found)
 
 
+def show(m: ConceptMap, highlight: list[str]) -> None:
+    """Show the map under the cell: its live widget, or without anywidget its page."""
+    try:
+        from .widget import show as show_live
+    except ImportError:  # the notebook extra is not installed: the static display
+        from .display import show as show_static
+
+        show_static(m, highlight=highlight)
+        return
+    show_live(m, highlight)
+
+
 def _empty(target: str) -> str:
     if not target:
         return (
@@ -126,11 +145,9 @@ def load_ipython_extension(ipython: Any) -> None:
     """Register ``%%conceptmap`` (called by ``%load_ext conceptmap``)."""
 
     def magic(line: str, cell: str) -> None:
-        from .display import show
-
         m, change = apply_cell(line, cell, ipython.user_ns)
-        # the newest output of a map is its live page; the ones before become pictures
-        show(m, highlight=touched(change))
+        # the newest output of a map is its live view; the ones before become pictures
+        show(m, touched(change))
 
     magic.__doc__ = __doc__
     ipython.register_magic_function(magic, magic_kind="cell", magic_name="conceptmap")

@@ -45,6 +45,9 @@ const CSS = `
   font: inherit; padding: 3px 5px; border: 1px solid #d0d7de; border-radius: 4px; }
 .cm-w-details textarea { min-height: 80px; font-family: ui-monospace, Menlo, monospace; }
 .cm-w-row { display: flex; gap: 6px; margin-top: 6px; flex-wrap: wrap; }
+.cm-w-here { position: absolute; z-index: 2; width: 260px; padding: 3px 6px;
+  font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; border: 1px solid #54aeff;
+  border-radius: 4px; box-shadow: 0 2px 8px rgba(0,0,0,.15); }
 .cm-w-wait { position: absolute; inset: 0; display: flex; align-items: center;
   justify-content: center; color: #57606a; pointer-events: none; }
 `;
@@ -88,15 +91,30 @@ function visFrom(b64) {
   return globalThis.__conceptmapVis;
 }
 
-/* A label as a line of quick entry can hold it: one that starts like a declaration
- * ("Plan: B") is written with its kind in front, which the syntax allows. */
-export function ref(label, kind) {
-  return /^[A-Za-z_]+\s*:/.test(label) ? `${kind}: ${label}` : label;
+/* How a line of quick entry names an existing node. A label that starts like a
+ * declaration ("Plan: B") or a comment ("# of peers") gets its kind in front, which
+ * the syntax allows; a label that holds "->" (a link to the parser) is named by its
+ * id, which links, removals and renames accept. */
+export function ref(label, kind, id) {
+  if (id && label.includes("->")) return id;
+  return /^([A-Za-z_]+\s*:|#)/.test(label) ? `${kind}: ${label}` : label;
+}
+
+/* Why a line cannot say this, or "" if it can: the parser reads "->" as a link and a
+ * rename has one "=>"; quick entry has no quoting for either. */
+export function unsayable(label, how) {
+  if (how === "declare" && label.includes("->")) {
+    return `'${label}' holds '->', which quick entry reads as a link: rename it first`;
+  }
+  if (how === "rename" && label.includes("=>")) {
+    return `a new label cannot hold '=>', which quick entry reads as the rename's arrow`;
+  }
+  return "";
 }
 
 export function linkLine(source, target, relation, phrase) {
   const arrow = phrase ? `-"${phrase.replace(/"/g, "'")}"->` : `-${relation}->`;
-  return `${ref(source.label, source.kind)} ${arrow} ${ref(target.label, target.kind)}`;
+  return `${ref(source.label, source.kind, source.id)} ${arrow} ${ref(target.label, target.kind, target.id)}`;
 }
 
 export function notesText(node, notes) {
@@ -104,12 +122,26 @@ export function notesText(node, notes) {
   return [`${node.kind}: ${node.label}`, ...lines].join("\n").replace(/\n+$/, "");
 }
 
+export function renameLine(node, label) {
+  const old = node.label.includes("=>") || node.label.includes("->") ? node.id : ref(node.label, node.kind);
+  return `rename: ${old} => ${ref(label, node.kind)}`;
+}
+
+/* views of one widget that were removed, with their drawn network, for the next view */
+const PARKED = globalThis.__conceptmapParked || (globalThis.__conceptmapParked = new Map());
+const PARK_MS = 10000;
+
 function render({ model, el: host }) {
-  const st = {
+  const key = model.get("key");
+  const parked = key ? PARKED.get(key) : undefined;
+  if (parked) { PARKED.delete(key); clearTimeout(parked.timer); }
+  /* the map as this view has it; a view that replaces one of the same widget takes it over */
+  const st = parked ? parked.st : {
     rev: -1, nodes: new Map(), links: new Map(), open: new Map(), positions: {},
     kinds: {}, relations: [], colors: [], people: new Map(), fresh: new Map(),
-    selected: null, pending: [], network: null, data: null, vis: null,
+    selected: null, pending: [], network: null, data: null, vis: null, mine: [],
   };
+  if (st.selected && st.selected.asking) st.selected = null;
   const timers = new Set();
   const root = el("div", { class: "cm-w" });
   root.append(el("style", { text: CSS }));
@@ -128,9 +160,9 @@ function render({ model, el: host }) {
   root.append(el("div", { class: "cm-w-entry" }, entry, applyButton, linkButton, undoButton));
   const status = el("div", { class: "cm-w-status cm-w-muted", role: "status" });
   root.append(status);
-  const mapBox = el("div", { class: "cm-w-map" });
+  const mapBox = parked ? parked.mapBox : el("div", { class: "cm-w-map" });
   const wait = el("div", { class: "cm-w-wait", text: "waiting for the kernel…" });
-  mapBox.append(wait);
+  if (!parked) mapBox.append(wait);
   const side = el("div", { class: "cm-w-side" });
   const details = el("div", { class: "cm-w-details" });
   const openBox = el("div", { class: "cm-w-open" });
@@ -139,8 +171,9 @@ function render({ model, el: host }) {
   host.append(root);
 
   /* -- talking to the kernel ------------------------------------------------------ */
-  function send(text, shown) {
-    st.pending.push({ text, shown: shown || text });
+  function send(text, shown, at) {
+    st.pending.push({ text, shown: shown || text, at });
+    st.mine = [];
     status.className = "cm-w-status cm-w-muted";
     status.textContent = `applying ${shown || text}…`;
     model.send(text === null ? { type: "undo" } : { type: "apply", text });
@@ -160,6 +193,16 @@ function render({ model, el: host }) {
     status.className = "cm-w-status cm-w-ok";
     status.append("✓ ", el("code", { text: done.shown }), ` — ${msg.summary}`);
     if (done.fromEntry && entry.value === done.text) entry.value = "";
+    /* a node added by a double-click goes where the click was */
+    if (done.at && st.mine.length) {
+      model.send({ type: "place", positions: { [st.mine[0]]: done.at } });
+      st.positions[st.mine[0]] = done.at;
+    }
+  }
+
+  function refuse(why) {
+    status.className = "cm-w-status cm-w-err";
+    status.textContent = `✗ ${why}`;
   }
 
   function submitEntry() {
@@ -220,6 +263,16 @@ function render({ model, el: host }) {
         font: { size: 11, color: "#57606a", strokeWidth: 3, align: "middle" },
         smooth: { type: "continuous", roundness: 0.2 },
       },
+    };
+    st.network = new vis.Network(mapBox, st.data, options);
+    bindNetwork();
+  }
+
+  /* the network's events lead to this view's panels (again, when it takes one over) */
+  function bindNetwork() {
+    const net = st.network;
+    ["afterDrawing", "click", "doubleClick", "dragEnd"].forEach((name) => net.off(name));
+    net.setOptions({
       manipulation: {
         enabled: false,
         addEdge(data, callback) {
@@ -228,11 +281,16 @@ function render({ model, el: host }) {
           if (data.from !== data.to) askRelation(data.from, data.to);
         },
       },
-    };
-    st.network = new vis.Network(mapBox, st.data, options);
-    const net = st.network;
+    });
+    /* when the map was last drawn (epoch ms): what the benchmarks and tests wait on */
+    net.on("afterDrawing", () => {
+      st.drawnAt = performance.timeOrigin + performance.now();
+      st.draws = [...(st.draws || []).slice(-9), st.drawnAt];
+    });
     net.on("click", (p) => select(p.nodes[0] ? { node: p.nodes[0] } : p.edges[0] ? { link: p.edges[0] } : null));
-    net.on("doubleClick", (p) => { if (!p.nodes.length && !p.edges.length) entry.focus(); });
+    net.on("doubleClick", (p) => {
+      if (!p.nodes.length && !p.edges.length) addHere(p.pointer.DOM, p.pointer.canvas);
+    });
     net.on("dragEnd", (p) => {
       if (!p.nodes.length) return;
       const moved = {};
@@ -246,6 +304,27 @@ function render({ model, el: host }) {
       });
       if (Object.keys(moved).length) model.send({ type: "place", positions: moved });
     });
+  }
+
+  /* double-click on empty space: a line typed there adds a node where the click was */
+  function addHere(dom, canvas) {
+    mapBox.querySelectorAll(".cm-w-here").forEach((n) => n.remove());
+    const box = el("input", {
+      class: "cm-w-here", spellcheck: "false", "aria-label": "new node",
+      placeholder: "obstacle: Two tabs write",
+      style: `left:${Math.max(4, dom.x - 8)}px;top:${Math.max(4, dom.y - 14)}px`,
+    });
+    const at = [Math.round(canvas.x * 10) / 10, Math.round(canvas.y * 10) / 10];
+    box.addEventListener("keydown", (ev) => {
+      ev.stopPropagation();
+      if (ev.key === "Escape") box.remove();
+      if (ev.key !== "Enter" || !box.value.trim()) return;
+      send(box.value.trim(), null, at);
+      box.remove();
+    });
+    box.addEventListener("blur", () => setTimeout(() => box.remove(), 150));
+    mapBox.append(box);
+    box.focus();
   }
 
   function redrawFresh(ids) {
@@ -310,6 +389,8 @@ function render({ model, el: host }) {
     Object.assign(st.positions, msg.positions);
     const author = Object.keys(msg.by)[0] || "";
     const fresh = [];
+    const me = model.get("author");
+    st.mine.push(...msg.nodes.added.filter((n) => n.author === me).map((n) => n.id));
     msg.nodes.removed.forEach((id) => { st.nodes.delete(id); delete st.positions[id]; });
     msg.links.removed.forEach((id) => st.links.delete(id));
     [...msg.nodes.added, ...msg.nodes.changed].forEach((n) => {
@@ -384,17 +465,27 @@ function render({ model, el: host }) {
     });
     const notes = el("textarea", { "aria-label": "notes" });
     notes.value = n.notes || "";
+    let renamed = "";
     const rename = () => {
       const label = name.value.trim();
-      if (label && label !== n.label) send(`rename: ${ref(n.label, n.kind)} => ${ref(label, n.kind)}`);
+      if (!label || label === n.label || label === renamed) return;
+      const why = unsayable(label, "rename");
+      if (why) { refuse(why); return; }
+      renamed = label; /* Enter, then the change event as the field loses focus: once */
+      send(renameLine(n, label));
     };
     name.addEventListener("keydown", (ev) => { if (ev.key === "Enter") rename(); });
     name.addEventListener("change", rename);
-    kind.addEventListener("change", () => send(`${kind.value}: ${n.label}`));
+    kind.addEventListener("change", () => {
+      const why = unsayable(n.label, "declare");
+      if (why) { refuse(why); kind.value = n.kind; return; }
+      send(`${kind.value}: ${n.label}`);
+    });
     const saveNotes = () => {
+      const why = unsayable(n.label, "declare");
+      if (why) { refuse(why); return; }
       if (!notes.value.trim()) {
-        status.className = "cm-w-status cm-w-err";
-        status.textContent = "✗ quick entry cannot clear notes yet; write the notes you want";
+        refuse("quick entry cannot clear notes; write the notes you want instead");
         return;
       }
       send(notesText(n, notes.value));
@@ -404,7 +495,7 @@ function render({ model, el: host }) {
       field("label (Enter renames)", name), field("kind", kind), field("notes", notes),
       el("div", { class: "cm-w-row" },
         el("button", { text: "save notes", onclick: saveNotes }),
-        el("button", { text: "remove", onclick: () => send(`remove: ${ref(n.label, n.kind)}`) })),
+        el("button", { text: "remove", onclick: () => send(`remove: ${ref(n.label, n.kind, n.id)}`) })),
       el("div", { class: "cm-w-muted", text: `added by ${n.author}, ${n.created.slice(0, 16).replace("T", " ")}` }),
     );
     if (n.owner) details.append(el("div", { class: "cm-w-muted", text: `owner: ${n.owner}` }));
@@ -472,7 +563,10 @@ function render({ model, el: host }) {
       else if (msg.type === "snapshot") {
         if (!st.vis) st.vis = await globalThis.__conceptmapVis;
         snapshot(msg);
-      } else if (msg.type === "delta" && st.network) delta(msg);
+      } else if (msg.type === "delta" && st.network) {
+        st.deltaAt = performance.timeOrigin + performance.now();
+        delta(msg);
+      }
       else if (msg.type === "applied") applied(msg);
       else if (msg.type === "error") {
         status.className = "cm-w-status cm-w-err";
@@ -484,13 +578,46 @@ function render({ model, el: host }) {
     });
   }
   model.on("msg:custom", onMessage);
-  model.send({ type: "ready", vis: !globalThis.__conceptmapVis });
-  root.__conceptmap = { state: st, send, select, focusNode };
+  if (parked) adopt();
+  model.send(parked ? { type: "ready", new: true, rev: st.rev }
+    : { type: "ready", new: true, vis: !globalThis.__conceptmapVis });
+  root.__conceptmap = {
+    state: st, send, select, focusNode, adopted: !!parked,
+    renderedAt: performance.timeOrigin + performance.now(),
+  };
+
+  /* the network drawn by the view this one replaces: its events now lead here */
+  function adopt() {
+    bindNetwork();
+    topic.textContent = (parked.topic || "Untitled map");
+    renderOpen();
+    renderDetails();
+    const fresh = [...st.fresh.keys()];
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fresh.forEach((id) => st.fresh.delete(id));
+      redrawFresh(fresh);
+      renderOpen();
+    }, FRESH_MS);
+    timers.add(timer);
+    requestAnimationFrame(() => { if (st.network) st.network.redraw(); });
+  }
 
   return () => {
     model.off("msg:custom", onMessage);
     timers.forEach((t) => clearTimeout(t));
-    if (st.network) st.network.destroy();
+    try { model.send({ type: "gone" }); } catch (err) { /* the kernel went first */ }
+    if (!st.network) return;
+    if (!key) { st.network.destroy(); return; }
+    /* parked for the next view of this widget (a later cell shows it there); else freed */
+    const previous = PARKED.get(key);
+    if (previous) { clearTimeout(previous.timer); previous.st.network.destroy(); }
+    mapBox.remove();
+    const entry = { st, mapBox, topic: topic.textContent, timer: 0 };
+    entry.timer = setTimeout(() => {
+      if (PARKED.get(key) === entry) { PARKED.delete(key); st.network.destroy(); }
+    }, PARK_MS);
+    PARKED.set(key, entry);
   };
 }
 

@@ -8,8 +8,11 @@ Messages, view -> kernel (the contract in DESIGN.md; other front ends rely on it
 - ``{"type": "undo"}`` (this author's last change), answered the same way;
 - ``{"type": "place", "positions": {"<node id>": [x, y]}}`` (a drag; an error is
   ``{"type": "error", "error": "..."}``);
-- ``{"type": "ready"}`` (a view was drawn: send it the whole map), with ``"vis": true``
-  when it also needs vis-network (``{"type": "vis", "code": <gzip, base64>}``).
+- ``{"type": "ready"}`` (send the whole map), with ``"vis": true`` when the view also
+  needs vis-network (``{"type": "vis", "code": <gzip, base64>}``), ``"new": true`` from
+  a view that just started, and ``"rev": n`` from one that took over a network drawn
+  up to revision ``n`` (no snapshot if that is current); ``{"type": "gone"}`` from a
+  view that closed (the widget counts its open views).
 
 Kernel -> view, besides the answers: ``{"type": "snapshot", "rev": n, ...}`` (the
 whole map, for a new view, or after the log was rewritten) and ``{"type": "delta",
@@ -32,12 +35,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import threading
+import uuid
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,202 +50,16 @@ except ImportError as exc:  # the notebook extra is not installed
     raise ImportError("m.widget() needs anywidget: pip install 'conceptmap[notebook]'") from exc
 
 from ..core.plan import Change
-from ..core.schema import KINDS, RELATIONS, link_text
-from ..core.state import Op, edge_key
 from ..errors import ConceptMapError
-from ..rfc.open_items import open_items
+from .live import Record, delta, mirror_of, rewritten, snapshot
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
 
-__all__ = ["MapWidget", "delta", "widget_for"]
+__all__ = ["MapWidget", "delta", "show", "widget_for"]
 
 INTERVAL = 0.25
 """How often the widget looks at the map file, in seconds."""
-_NODE_EXTRA = ("updated", "tags", "url", "owner")
-Record = dict[str, Any]
-
-
-def link_id(u: str, v: str, key: str) -> str:
-    """The id a link has in the view: unambiguous, whatever its ends and key hold."""
-    return json.dumps([u, v, key], ensure_ascii=False)
-
-
-def node_record(node: str, a: Mapping[str, Any]) -> Record:
-    """A node as the view gets it."""
-    item = {"id": node, "label": a["label"], "kind": a["kind"], "notes": a.get("notes") or "",
-            "author": a["author"], "created": a["created"]}  # fmt: skip
-    item.update({k: a[k] for k in _NODE_EXTRA if a.get(k)})
-    return item
-
-
-def link_record(u: str, v: str, key: str, a: Mapping[str, Any]) -> Record:
-    """A link as the view gets it: ends, relation, phrase and what it says."""
-    return {"id": link_id(u, v, key), "from": u, "to": v, "relation": a["relation"],
-            "phrase": a.get("phrase") or "", "text": link_text(a), "author": a["author"],
-            "created": a["created"]}  # fmt: skip
-
-
-@dataclass
-class Mirror:
-    """What the views were last sent: the map as of ``seen`` operations of ``history``."""
-
-    history: list[Op] | None = None
-    seen: int = 0
-    rev: int = 0
-    nodes: dict[str, Record] = field(default_factory=dict)
-    links: dict[str, Record] = field(default_factory=dict)
-    incident: dict[str, set[str]] = field(default_factory=dict)  # node -> link ids
-    positions: dict[str, list[float]] = field(default_factory=dict)
-    open: dict[str, Record] = field(default_factory=dict)
-
-    def add_link(self, record: Record) -> None:
-        self.links[record["id"]] = record
-        for end in (record["from"], record["to"]):
-            self.incident.setdefault(end, set()).add(record["id"])
-
-    def drop_link(self, ident: str) -> None:
-        record = self.links.pop(ident, None)
-        if record is not None:
-            for end in (record["from"], record["to"]):
-                self.incident.get(end, set()).discard(ident)
-
-
-def _positions(m: ConceptMap) -> dict[str, list[float]]:
-    return {n: [round(x, 1), round(y, 1)] for n, (x, y) in m.positions().items()}
-
-
-def _open(m: ConceptMap) -> dict[str, Record]:
-    return {item.key: item.to_dict() for item in open_items(m)}
-
-
-def mirror_of(m: ConceptMap) -> Mirror:
-    """The whole map as the views are sent it."""
-    graph = m.graph
-    mirror = Mirror(history=m.history, seen=len(m.history))
-    mirror.nodes = {n: node_record(n, a) for n, a in graph.nodes(data=True)}
-    for u, v, k, a in graph.edges(keys=True, data=True):
-        mirror.add_link(link_record(u, v, k, a))
-    mirror.positions = _positions(m)
-    mirror.open = _open(m)
-    return mirror
-
-
-def _touched(ops: Iterable[Op]) -> tuple[set[str], set[tuple[str, str, str]]]:
-    """The nodes and links (ends and key) that operations name."""
-    nodes: set[str] = set()
-    links: set[tuple[str, str, str]] = set()
-    for op in ops:
-        name = op["op"]
-        if name in ("add_node", "update_node", "remove_node"):
-            nodes.add(op["id"])
-        elif name == "add_edge":
-            links.add(
-                (op["source"], op["target"], edge_key(op["relation"], op.get("phrase") or ""))
-            )
-        elif name == "remove_edge":
-            links.add((op["source"], op["target"], op["key"]))
-    return nodes, links
-
-
-def _attribution(ops: list[Op]) -> dict[str, str]:
-    """``{author: what they changed}``, in words."""
-    by: dict[str, list[Op]] = {}
-    for op in ops:
-        by.setdefault(op["by"], []).append(op)
-    return {author: Change(theirs).summary() for author, theirs in by.items()}
-
-
-def rewritten(m: ConceptMap, mirror: Mirror) -> bool:
-    """Whether the log was rewritten (compacted, replaced) since ``mirror``: a snapshot is due."""
-    history = m.history
-    return history is not mirror.history or len(history) < mirror.seen
-
-
-def _node_changes(m: ConceptMap, mirror: Mirror, touched: set[str]) -> tuple[Record, list[str]]:
-    """The touched nodes added, changed and removed; and the links that went with them."""
-    graph = m.graph
-    nodes: Record = {"added": [], "changed": [], "removed": []}
-    gone: list[str] = []
-    for n in sorted(touched):
-        old = mirror.nodes.get(n)
-        if n in graph:
-            record = node_record(n, graph.nodes[n])
-            if record != old:
-                nodes["added" if old is None else "changed"].append(record)
-                mirror.nodes[n] = record
-        elif old is not None:
-            nodes["removed"].append(n)
-            del mirror.nodes[n]
-            for ident in sorted(mirror.incident.pop(n, ())):
-                if ident in mirror.links:
-                    gone.append(ident)
-                    mirror.drop_link(ident)
-    return nodes, gone
-
-
-def _link_changes(m: ConceptMap, mirror: Mirror, touched: set[tuple[str, str, str]]) -> Record:
-    graph = m.graph
-    links: Record = {"added": [], "removed": []}
-    for u, v, k in sorted(touched):
-        ident = link_id(u, v, k)
-        if graph.has_edge(u, v, k):
-            if ident not in mirror.links:
-                record = link_record(u, v, k, graph.edges[u, v, k])
-                links["added"].append(record)
-                mirror.add_link(record)
-        elif ident in mirror.links:
-            links["removed"].append(ident)
-            mirror.drop_link(ident)
-    return links
-
-
-def delta(m: ConceptMap, mirror: Mirror) -> Record | None:
-    """What changed in ``m`` since ``mirror``, which is brought up to date; None if nothing.
-
-    Only the nodes and links the new operations name are looked at, so the message
-    and its cost grow with the change, not the map (positions and open items are
-    compared whole, which is cheap, and only their changes are sent). Call it only
-    when the log was not :func:`rewritten`.
-    """
-    history = m.history
-    ops = history[mirror.seen :]
-    if not ops:
-        return None
-    mirror.seen = len(history)
-    touched_nodes, touched_links = _touched(ops)
-    nodes, gone = _node_changes(m, mirror, touched_nodes)
-    links = _link_changes(m, mirror, touched_links)
-    links["removed"][:0] = gone
-    now = _positions(m)
-    moved = {n: xy for n, xy in now.items() if mirror.positions.get(n) != xy}
-    mirror.positions = now
-    still_open = _open(m)
-    opened = [item for key, item in still_open.items() if mirror.open.get(key) != item]
-    closed = [key for key in mirror.open if key not in still_open]
-    mirror.open = still_open
-    if not any([*nodes.values(), *links.values(), moved, opened, closed]):
-        return None  # metadata only: nothing the view shows
-    mirror.rev += 1
-    by = _attribution(ops)
-    return {
-        "type": "delta", "base": mirror.rev - 1, "rev": mirror.rev, "nodes": nodes,
-        "links": links, "positions": moved, "open": {"added": opened, "removed": closed},
-        "by": by, "summary": "; ".join(f"{who}: {what}" for who, what in by.items()),
-    }  # fmt: skip
-
-
-def snapshot(m: ConceptMap, mirror: Mirror) -> Record:
-    """The whole map, as ``mirror`` holds it, for a view that starts from nothing."""
-    from ..drawing.style import AUTHOR_COLORS, KIND_STYLES
-
-    return {
-        "type": "snapshot", "rev": mirror.rev, "topic": m.meta["topic"], "author": m.author,
-        "kinds": {k: dict(KIND_STYLES[k]) for k in KINDS}, "relations": list(RELATIONS),
-        "colors": list(AUTHOR_COLORS), "nodes": list(mirror.nodes.values()),
-        "links": list(mirror.links.values()), "positions": mirror.positions,
-        "open": list(mirror.open.values()),
-    }  # fmt: skip
 
 
 class MapWidget(anywidget.AnyWidget):
@@ -255,6 +71,9 @@ class MapWidget(anywidget.AnyWidget):
 
     _esm = Path(__file__).with_name("widget.js")
     author = traitlets.Unicode(read_only=True).tag(sync=True)
+    #: names this widget in the page: a view that replaces another of the same widget
+    #: takes over its drawn network instead of drawing the map again
+    key = traitlets.Unicode(read_only=True).tag(sync=True)
 
     def __init__(self, m: ConceptMap, *, interval: float = INTERVAL) -> None:
         self._source = m
@@ -269,8 +88,15 @@ class MapWidget(anywidget.AnyWidget):
         self.poll_error: str | None = None
         #: how the file is followed: "event loop", "thread", or None (closed)
         self.following: str | None = None
+        #: the views open in the page (each says when it starts and when it is closed)
+        self.views = 0
+        #: displayed, and no view has said it started since: one is on its way
+        self.displayed = False
+        #: the newest picture ``show`` displayed: its display id and what it marked
+        self.picture: tuple[str, list[str]] | None = None
         super().__init__()
         self.set_trait("author", m.author)
+        self.set_trait("key", uuid.uuid4().hex)
         self.on_msg(self._receive)
         self._follow()
 
@@ -299,6 +125,11 @@ class MapWidget(anywidget.AnyWidget):
     def open_items(self) -> list[Record]:
         """The open items as the views list them."""
         return list(self._mirror.open.values())
+
+    @property
+    def shown(self) -> bool:
+        """Whether a view of this widget is open in the page, or on its way there."""
+        return self.views > 0 or self.displayed
 
     # -- following the file -------------------------------------------------------------
     def sync(self) -> Record | None:
@@ -381,11 +212,20 @@ class MapWidget(anywidget.AnyWidget):
                 self._answer(self._map.undo)
             elif kind == "place":
                 self._place(content.get("positions"))
+            elif kind == "gone":
+                self.views = max(0, self.views - 1)
+                if not self.shown:
+                    self._revive()
             elif kind == "ready":
+                if content.get("new"):
+                    self.views += 1
+                    self.displayed = False
                 self.sync()
                 if content.get("vis"):
                     self.send({"type": "vis", "code": _vis_code()})
-                self.send(snapshot(self._map, self._mirror))
+                # a view that took over a drawn network and holds this revision needs nothing
+                if content.get("rev") != self._mirror.rev or content.get("vis"):
+                    self.send(snapshot(self._map, self._mirror))
             else:
                 self.send({"type": "error", "error": f"unknown message type {kind!r}"})
 
@@ -408,29 +248,57 @@ class MapWidget(anywidget.AnyWidget):
             self.send({"type": "error", "error": str(exc)})
         self.sync()
 
+    def _revive(self) -> None:
+        """The last view closed: the newest picture of the map becomes the live view.
+
+        So a map keeps a live view in the notebook when its output is cleared or its
+        cell is run again (the view may close after that cell already showed a picture).
+        """
+        if self.picture is None:
+            return
+        from IPython.display import update_display
+
+        display_id, highlight = self.picture
+        shown = self.bundle(highlight)
+        if shown is not None:
+            update_display(shown[0], metadata=shown[1], display_id=display_id, raw=True)  # type: ignore[no-untyped-call]
+            self.displayed, self.picture = True, None
+
     # -- display -------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The view, and what shows without a kernel: the picture and the text."""
+        return self.bundle(**kwargs)
+
+    def bundle(self, highlight: Collection[str] = (), **kwargs: Any) -> Any:
+        """The display data: the view, the picture (``highlight`` marked) and the text.
+
+        ``(data, metadata)``, or None once the widget is closed.
+        """
         shown = super()._repr_mimebundle_(**kwargs)
         if shown is None:
             return None
         data, metadata = shown if isinstance(shown, tuple) else (shown, {})
         # a broken picture must not break the view: only the fallback would be missing
         with contextlib.suppress(Exception), self._lock:
-            data = {**data, **static_bundle(self._map)}
+            data = {**data, **static_bundle(self._map, highlight)}
         return data, metadata
 
 
-def static_bundle(m: ConceptMap) -> dict[str, str]:
-    """The picture (``image/svg+xml``), the text list (``text/html``) and ``text/plain``."""
-    from ..drawing.svg import svg_data
-    from .display import _fallback, text_summary
+def static_bundle(m: ConceptMap, highlight: Collection[str] = ()) -> dict[str, Any]:
+    """The picture (``image/svg+xml``), the text list (``text/html``), ``text/plain`` and JSON.
 
-    svg = svg_data(m)
+    What shows where the view cannot (no kernel, GitHub, nbviewer); the JSON
+    (``application/vnd.conceptmap+json``) is the map's data, as in a static display.
+    """
+    from ..drawing.svg import svg_data
+    from .display import MIME, _fallback, text_summary
+
+    svg = svg_data(m, highlight=highlight)
     title = f"Concept map: {m.meta['topic'] or 'untitled'}".replace('"', "&quot;")
     picture = base64.b64encode(svg.encode()).decode("ascii")
     html = f'<img alt="{title}" src="data:image/svg+xml;base64,{picture}">' + _fallback(m)
-    return {"image/svg+xml": svg, "text/html": html, "text/plain": text_summary(m)}
+    return {"image/svg+xml": svg, "text/html": html, "text/plain": text_summary(m),
+            MIME: m.to_node_link()}  # fmt: skip
 
 
 def _own(m: ConceptMap) -> ConceptMap:
@@ -472,4 +340,55 @@ def widget_for(m: ConceptMap) -> MapWidget:
     widget = _WIDGETS.get(m)
     if widget is None or widget.comm is None:
         widget = _WIDGETS[m] = MapWidget(m)
+    return widget
+
+
+_LIVE: dict[str, MapWidget] = {}  # the widget ``%%conceptmap`` shows, by map (file or object)
+
+
+def show(m: ConceptMap, highlight: Collection[str] = ()) -> MapWidget:
+    """Show ``m`` for a ``%%conceptmap`` cell: its live view once, then pictures.
+
+    One widget per map (by file, or by object in memory) in a kernel. The first cell
+    shows the widget; later cells change the map and the view already open follows at
+    once, with what the cell added marked, where it is (in the notebook, or in a panel
+    of its own: JupyterLab's "Create New View for Output"). Their own output is the
+    picture of the map as of that cell (``image/svg+xml``, ``highlight`` marked, and
+    text), so a notebook read without a kernel (GitHub, nbviewer) shows the map as it
+    grew. When no view is open any more (its output cleared, its cell run again), the
+    next cell shows the widget again, and its view takes over the network the closed
+    one had drawn; if the view closes after a cell already showed a picture (a cell run
+    again clears its output while it runs), that picture becomes the live view. Needs
+    IPython.
+
+    Examples
+    --------
+    >>> import conceptmap as cm
+    >>> from conceptmap.jupyter.widget import show
+    >>> show(cm.ConceptMap("GraphSync", author="vmx"))  # doctest: +SKIP
+    """
+    from IPython.display import display
+
+    from .display import _key
+
+    key = _key(m)
+    widget = _LIVE.get(key)
+    if widget is None or widget.comm is None or widget.author != m.author:
+        widget = _LIVE[key] = widget_for(m)
+    widget.sync()  # the open view shows the cell's change now, not at the next poll
+    if widget.shown:
+        from ..drawing.svg import svg_data
+        from .display import text_summary
+
+        with widget._lock:
+            picture = {"image/svg+xml": svg_data(widget._map, highlight=highlight),
+                       "text/plain": text_summary(widget._map)}  # fmt: skip
+        display_id = uuid.uuid4().hex  # the live view comes here if the open one closes
+        display(picture, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
+        widget.picture = (display_id, list(highlight))
+        return widget
+    shown = widget.bundle(highlight)
+    if shown is not None:
+        display(shown[0], metadata=shown[1], raw=True)  # type: ignore[no-untyped-call]
+        widget.displayed, widget.picture = True, None
     return widget
