@@ -137,6 +137,7 @@ def markdownlint(files: list[Path], config: Path) -> subprocess.CompletedProcess
     )  # fmt: skip
 
 
+@pytest.mark.slow  # runs the real tool in a process of its own
 @pytest.mark.parametrize("style", STYLES)
 def test_every_draft_passes_markdownlint(tmp_path: Path, style: str) -> None:
     files = write_drafts(tmp_path, style)
@@ -146,6 +147,7 @@ def test_every_draft_passes_markdownlint(tmp_path: Path, style: str) -> None:
     assert len(files) >= 2 * len(MAPS)
 
 
+@pytest.mark.slow  # runs the real tool in a process of its own
 @pytest.mark.parametrize("style", list(TEMPLATES))
 def test_each_upstream_template_passes_the_config_used_for_its_style(
     tmp_path: Path, style: str
@@ -230,6 +232,7 @@ def ietf_tools(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {**os.environ, "PATH": path, "KRAMDOWN_REFCACHEDIR": str(home / "cache")}
 
 
+@pytest.mark.slow  # runs the real tool in a process of its own
 @pytest.mark.parametrize("name", ["worked", "rich", SESSIONS[0]])
 def test_ietf_draft_builds_with_kramdown_rfc_and_xml2rfc(
     tmp_path: Path, ietf_tools: dict[str, str], name: str
