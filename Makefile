@@ -36,7 +36,7 @@ unit: $(STAMP)
 # of the Hypothesis examples (tests/quick.py); spread over every core (pytest-xdist),
 # since most of the time is 1,400 short tests, not a few long ones
 quick: $(STAMP)
-	CONCEPTMAP_QUICK=1 $(BIN)/pytest -q -n auto -p no:cacheprovider -m "not slow and not browser" \
+	CONCEPTMAP_QUICK=1 $(BIN)/pytest -q -n auto --dist worksteal -p no:cacheprovider -m "not slow and not browser" \
 		--ignore=tests/test_notebook.py --ignore=tests/test_jupyterlab.py \
 		--ignore=tests/test_crash.py --ignore=tests/test_concurrency.py \
 		--ignore=tests/test_browser.py
