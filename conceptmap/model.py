@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 import networkx as nx
 
-from .core.attributes import people_of
 from .core.attribution import default_author, now
 from .core.order import new_token
 from .core.perf import gc_paused
 from .core.plan import Change, Plan
 from .core.replay import read_ops, rewrite_problem
-from .core.schema import Positions, clean_label, normalize_kind
+from .core.schema import clean_label, normalize_kind
 from .core.shortcuts import KindShortcuts, NodeFields
 from .core.state import MapState, Op, copied, minimal_ops
 from .core.store import FORMAT, VERSION, Chunk, LogStore
@@ -29,16 +28,15 @@ from .errors import (
     MapFileWarning,
     NodeNotFoundError,
 )
-from .rfc.checks import Finding, check, summary
+from .outputs import MapOutputs
 
 if TYPE_CHECKING:
     from .drawing.placement import Placer
-    from .jupyter.widget import MapWidget
 
 T = TypeVar("T")
 
 
-class ConceptMap(KindShortcuts):
+class ConceptMap(MapOutputs, KindShortcuts):
     """A map of a design session: typed nodes and links, with who added what.
 
     A map lives in memory (``ConceptMap("topic")``) or in a log file shared by
@@ -382,43 +380,7 @@ class ConceptMap(KindShortcuts):
         placer.feed(self._state.history[:count])
         return placer.positions()
 
-    # -- reviewing and exporting ------------------------------------------------------
-    def check(self) -> list[Finding]:
-        """What a reviewer would ask about this map (see :func:`conceptmap.checks.check`)."""
-        return check(self)
-
-    def rfc(
-        self,
-        style: str = "ipip",
-        *,
-        template: str | os.PathLike[str] | None = None,
-        clean: bool = False,
-    ) -> str:
-        """A draft RFC in Markdown (``ipip``, ``rust``, ``ietf``, ``adr``, or your ``template``).
-
-        ``clean`` leaves out the trace comments and the appendix (a copy to send).
-        """
-        from .rfc.draft import render
-
-        return render(self, style, template, clean=clean)
-
-    def write_rfc(
-        self,
-        path: str | os.PathLike[str],
-        style: str = "ipip",
-        *,
-        template: str | os.PathLike[str] | None = None,
-        clean: bool = False,
-    ) -> Path:
-        """Write :meth:`rfc` (in ``style``, or from your ``template``) to ``path``.
-
-        An ``adr`` draft goes to a directory (one numbered file per decision) when
-        ``path`` is one or has no suffix.
-        """
-        from .rfc.draft import write_rfc
-
-        return write_rfc(self, path, style, template, clean=clean)
-
+    # -- positions -------------------------------------------------------------------
     def positions(self, *, removed: bool = False) -> dict[str, tuple[float, float]]:
         """``{node id: (x, y)}``: where every view draws each node, in the page's pixels.
 
@@ -448,82 +410,6 @@ class ConceptMap(KindShortcuts):
         self._placed.feed(history[fed[1] :])
         self._fed = (history, len(history))
         return self._placed
-
-    def summary(self) -> dict[str, Any]:
-        """Counts by kind and relation, participants and dates, as plain data."""
-        return summary(self)
-
-    def people(self) -> list[str]:
-        """Everyone in the session, each once: participants, authors, proposer, action owners.
-
-        ``@alanshaw`` and ``alanshaw`` are one person, shown as the handle
-        (see :func:`conceptmap.core.schema.people`).
-
-        >>> m = ConceptMap("GC", author="alanshaw")
-        >>> _ = m.set_meta("participants", ["@lidel"])
-        >>> m.action("Measure lock hold times", owner="@alanshaw")
-        'measure-lock-hold-times'
-        >>> m.action("Write the spec", owner="Rod Vagg")
-        'write-the-spec'
-        >>> m.people()
-        ['@lidel', '@alanshaw', 'Rod Vagg']
-        """
-        return people_of(self.graph)
-
-    def export(self, path: str | os.PathLike[str]) -> Path:
-        """Write the map in the format the suffix of ``path`` names (``.json``, ...)."""
-        from .readwrite import export
-
-        return export(self, path)
-
-    def write_html(
-        self, path: str | os.PathLike[str], *, positions: Positions | None = None
-    ) -> Path:
-        """Write the interactive map: one HTML file that opens offline, by double click."""
-        from .drawing.html import write_html
-
-        return write_html(self, path, positions=positions)
-
-    def to_pyvis(self, **options: Any) -> Any:
-        """A ``pyvis.network.Network`` of this map, for pyvis users (built in linear time)."""
-        from .drawing.pyvis_interop import to_pyvis
-
-        return to_pyvis(self, **options)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        """Jupyter's display: the map drawn in a sandboxed iframe, text, and JSON."""
-        from .jupyter.display import mimebundle
-
-        return mimebundle(self)
-
-    def widget(self) -> MapWidget:
-        """The live view (``notebook`` extra): follows the file, edits through quick entry.
-
-        The same widget each time for this map object, until it is closed.
-        """
-        from .jupyter.widget import widget_for
-
-        return widget_for(self)
-
-    def to_node_link(self) -> dict[str, Any]:
-        """The map as node-link data (JSON-ready, lossless)."""
-        from .readwrite.nodelink import node_link_data
-
-        return node_link_data(self)
-
-    @classmethod
-    def from_node_link(cls, data: Any, *, author: str | None = None) -> ConceptMap:
-        """A new in-memory map from :meth:`to_node_link` data."""
-        from .readwrite.nodelink import from_node_link
-
-        return from_node_link(data, author=author)
-
-    @classmethod
-    def from_graph(cls, graph: nx.Graph[Any], *, author: str | None = None) -> ConceptMap:
-        """A new in-memory map from a networkx graph, which is left as it was."""
-        from .readwrite.nodelink import from_graph
-
-        return from_graph(graph, author=author)
 
     # -- looking ------------------------------------------------------------------
     @property
