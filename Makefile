@@ -32,11 +32,14 @@ unit: $(STAMP)
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage report
 
-# the unit and property tests only: no kernels, browsers or extra processes, and a fifth
-# of the Hypothesis examples (tests/quick.py); spread over every core (pytest-xdist),
-# since most of the time is 1,400 short tests, not a few long ones
+# the unit and property tests only: no kernels, browsers or extra processes, a fifth of
+# the Hypothesis examples and 8 cases of each big table (tests/quick.py); spread over
+# every core (pytest-xdist),
+# since most of the time is many short tests, not a few long ones; and with Python's
+# bytecode cache on (this machine's environment turns it off), so the next run starts
+# without compiling the package and the rewritten test modules again
 quick: $(STAMP)
-	CONCEPTMAP_QUICK=1 $(BIN)/pytest -q -n auto --dist worksteal -p no:cacheprovider -m "not slow and not browser" \
+	PYTHONDONTWRITEBYTECODE= CONCEPTMAP_QUICK=1 $(BIN)/pytest -q -n auto --dist worksteal -p no:cacheprovider -m "not slow and not browser" \
 		--ignore=tests/test_notebook.py --ignore=tests/test_jupyterlab.py \
 		--ignore=tests/test_crash.py --ignore=tests/test_concurrency.py \
 		--ignore=tests/test_browser.py

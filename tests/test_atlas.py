@@ -359,6 +359,7 @@ def test_the_cli_writes_the_atlas(hostile_maps: Path, tmp_path: Path) -> None:
     assert result.output.strip() == f"Error: {empty}: holds no map (no *.jsonl file)"
 
 
+@pytest.mark.slow  # forks worker processes
 def test_sessions_written_by_workers_give_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

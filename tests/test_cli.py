@@ -283,6 +283,7 @@ def test_opening_what_is_not_a_map_leaves_no_lock_file(tmp_path: Path, case: str
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
+@pytest.mark.slow  # waits for a lock another thread holds
 def test_reading_a_map_still_waits_for_its_lock(
     map_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -604,6 +604,7 @@ def test_a_file_over_the_node_limit_is_refused(tmp_path: Path, suffix: str) -> N
 
 # item 17
 @pytest.mark.parametrize("suffix", LOSSLESS)
+@pytest.mark.slow  # writes files at the real size limit
 def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, suffix: str) -> None:
     path = cm.ConceptMap("Topic", author="alice").export(tmp_path / f"big{suffix}")
     with path.open("a") as f:  # white space after the document: valid, and cheap

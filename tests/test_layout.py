@@ -105,6 +105,7 @@ def test_self_loops_are_ignored() -> None:
 
 
 @pytest.mark.parametrize("size", [40, 400])  # all-pairs and sparse paths
+@pytest.mark.slow  # lays out maps of hundreds of nodes
 def test_direction_and_parallel_links_count_as_one_undirected_link(size: int) -> None:
     multi = clustered_map(size, 2 * size)
     simple: nx.Graph[str] = nx.Graph()
@@ -127,6 +128,7 @@ def test_every_node_gets_finite_coordinates_in_node_order() -> None:
     assert all(isinstance(c, float) and math.isfinite(c) for xy in pos.values() for c in xy)
 
 
+@pytest.mark.slow  # lays out 1,000-node maps
 def test_same_graph_same_floats(big: tuple[nx.MultiDiGraph[str], Positions]) -> None:
     g, pos = big
     assert layout_positions(g) == pos
@@ -209,6 +211,7 @@ SMALL: dict[str, Callable[[], nx.Graph[Any]]] = {
 
 
 @pytest.mark.parametrize("name", SMALL)
+@pytest.mark.slow  # lays out maps of hundreds of nodes
 def test_small_graphs_are_spread_out_with_readable_links(name: str) -> None:
     g = SMALL[name]()
     pos = layout_positions(g)
@@ -230,6 +233,7 @@ def stress(g: nx.Graph[Any], pos: Positions) -> float:
 
 
 @pytest.mark.parametrize("name", ["tree", "karate", "map 40"])
+@pytest.mark.slow  # runs networkx's Kamada-Kawai to compare
 def test_small_graphs_are_as_good_as_kamada_kawai(name: str) -> None:
     # Kamada-Kawai minimises this stress too (slowly, with scipy.optimize): match it
     g = SMALL[name]()

@@ -39,6 +39,7 @@ def test_every_node_gets_a_finite_position() -> None:
 
 
 @pytest.mark.parametrize("chunk", [2, 7, 50])
+@pytest.mark.slow  # replays a map one piece at a time
 def test_reading_the_log_bit_by_bit_gives_the_same_positions(chunk: int) -> None:
     history = worked().history
     assert placed(history, chunk).positions() == placed(history).positions()

@@ -310,6 +310,7 @@ def test_a_new_view_gets_the_whole_map_and_vis_network_once_asked(outbox: Outbox
 
 
 # -- following the file ------------------------------------------------------------------
+@pytest.mark.slow  # waits on the file poller's real clock
 def test_another_writer_shows_up_within_a_second(outbox: Outbox, map_path: Path) -> None:
     m = cm.ConceptMap.open(map_path, author="alice")
     w = MapWidget(m)
@@ -343,6 +344,7 @@ def test_the_cli_writing_shows_up_within_a_second(outbox: Outbox, map_path: Path
     assert w.nodes["crash"]["author"] == "carol"
 
 
+@pytest.mark.slow  # waits on the file poller's real clock
 def test_in_an_event_loop_the_loop_polls_and_stops_on_close(outbox: Outbox, map_path: Path) -> None:
     async def scenario() -> MapWidget:
         w = MapWidget(cm.ConceptMap.open(map_path, author="alice"), interval=0.05)
@@ -365,6 +367,7 @@ def test_in_an_event_loop_the_loop_polls_and_stops_on_close(outbox: Outbox, map_
     assert len(of_type(outbox(w), "delta")) == 1
 
 
+@pytest.mark.slow  # waits on the file poller's real clock
 def test_the_poller_stops_on_close(outbox: Outbox, map_path: Path) -> None:
     m = cm.ConceptMap.open(map_path, author="alice")
     w = m.widget()
@@ -395,6 +398,7 @@ def test_a_rewritten_log_sends_a_snapshot(outbox: Outbox, map_path: Path) -> Non
     assert w.sync() is None
 
 
+@pytest.mark.slow  # waits on the file poller's real clock
 def test_an_unchanged_map_sends_nothing(outbox: Outbox, map_path: Path) -> None:
     m = cm.ConceptMap.open(map_path, author="alice")
     w = MapWidget(m, interval=0.02)
@@ -405,6 +409,7 @@ def test_an_unchanged_map_sends_nothing(outbox: Outbox, map_path: Path) -> None:
     assert w.rev == 0
 
 
+@pytest.mark.slow  # builds and follows 300-node maps
 def test_a_delta_grows_with_the_change_not_the_map(outbox: Outbox, tmp_path: Path) -> None:
     sizes = {}
     for size in (50, 300):
