@@ -51,6 +51,7 @@ _DIRS = np.array(
 )  # fmt: skip
 _PAD = MIN_GAP_PX * 0.6  # clear space kept between two nodes' boxes
 _SETTLE_ROUNDS = 30
+_STILL_PX = 0.01  # a settling round that moves no node this far is the last
 _SPREAD_ROUNDS = 60
 SPREAD_MAX = 3000
 """Up to this many nodes, a whole layout's overlapping boxes are pushed apart."""
@@ -433,7 +434,10 @@ def _settle(
         )
         force += springs.pull(pos)
         norm = np.sqrt((force * force).sum(axis=1))
-        pos += force * (np.minimum(norm, step) / np.maximum(norm, 1e-9))[:, None]
+        move = np.minimum(norm, step)
+        if float(move.max(initial=0.0)) < _STILL_PX:
+            break  # settled: what further rounds would move could not be seen
+        pos += force * (move / np.maximum(norm, 1e-9))[:, None]
     return {n: (float(pos[i, 0]), float(pos[i, 1])) for i, n in enumerate(movers)}
 
 
