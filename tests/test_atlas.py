@@ -74,6 +74,17 @@ question: Does Safari have Web Locks?
     ]
 
 
+def test_a_card_names_each_person_once_with_authors_and_owners() -> None:
+    m = cm.ConceptMap("Locking the repo", author="alanshaw")
+    m.set_meta("participants", ["@alanshaw", "@lidel", "organiser"])
+    m.action("Measure GC lock hold times", owner="@achingbrain")
+    bob = cm.ConceptMap.from_node_link(m.to_node_link(), author="lidel")
+    bob.add("Web Locks API")
+    people = card(Session("locking", bob)).participants
+    assert people == ["@alanshaw", "@lidel", "organiser", "@achingbrain"]
+    assert people == bob.people()
+
+
 @pytest.mark.parametrize(
     ("names", "slugs"),
     [

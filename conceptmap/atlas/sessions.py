@@ -98,7 +98,7 @@ def card(session: Session) -> Card:
             decisions.append(a["label"])
     return Card(
         session=session,
-        participants=[str(p) for p in m.meta.get("participants") or []],
+        participants=m.people(),  # the agenda's people, authors and owners, each once
         counts=counts,
         decisions=decisions,
         open=open_items(m),
