@@ -20,15 +20,11 @@ nodes in scripts, JSON with ``<``, ``>`` and ``&`` escaped).
 from __future__ import annotations
 
 import os
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from ..core.files import write_text
-from ..drawing.html import PageExtras, script_json, write_html
+from ..drawing.html import PageExtras, html_templates, script_json, template_asset, write_html
 from ..errors import FileError
 from ..rfc.open_items import CODES
 from .markdown import render_markdown, split_front_matter
@@ -50,25 +46,13 @@ HEADINGS = {
 _ASSETS = ("atlas.css", "atlas.js")
 
 
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("conceptmap.atlas", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-@cache
-def _asset(name: str) -> str:
-    return (files("conceptmap.atlas") / "templates" / name).read_text(encoding="utf-8")
+_PACKAGE = "conceptmap.atlas"
 
 
 def _render(template: str, **context: Any) -> str:
     from ..version import __version__
 
-    return _environment().get_template(template).render(version=__version__, **context)
+    return html_templates(_PACKAGE).get_template(template).render(version=__version__, **context)
 
 
 def _folder(path: Path) -> Path:
@@ -82,7 +66,7 @@ def _folder(path: Path) -> Path:
 
 def _map_script(pages: dict[str, str] | None = None) -> str:
     """The script a map page runs after its own: ``#node=`` focus, meeting click-through."""
-    return _asset("map-extra.js").replace("/*PAGES*/null", script_json(pages))
+    return template_asset("map-extra.js", _PACKAGE).replace("/*PAGES*/null", script_json(pages))
 
 
 def _session_pages(out: Path, s: Session, meeting: str) -> None:
@@ -134,7 +118,7 @@ def _overview(out: Path, cards: list[Card], meeting: str) -> None:
         text = _render(f"{page}.html.j2", page=page, title=title, **common, **more)
         write_text(out / f"{page}.html", text)
     for name in _ASSETS:
-        write_text(out / "assets" / name, _asset(name))
+        write_text(out / "assets" / name, template_asset(name, _PACKAGE))
     # GitHub Pages would otherwise run Jekyll, which turns draft.md (it has front
     # matter) into a draft.html of its own, over ours
     write_text(out / ".nojekyll", "")

@@ -44,9 +44,13 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 
 @cache
-def _environment() -> Environment:
+def html_templates(package: str = "conceptmap.drawing") -> Environment:
+    """The Jinja2 environment of a package's ``templates/`` folder, escaping as HTML.
+
+    The map page's, and the atlas's (``html_templates("conceptmap.atlas")``).
+    """
     return Environment(
-        loader=PackageLoader("conceptmap.drawing", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -54,8 +58,9 @@ def _environment() -> Environment:
 
 
 @cache
-def _asset(name: str) -> str:
-    return (files("conceptmap.drawing") / "templates" / name).read_text(encoding="utf-8")
+def template_asset(name: str, package: str = "conceptmap.drawing") -> str:
+    """A file of a package's ``templates/`` folder (a script, a style sheet), as text."""
+    return (files(package) / "templates" / name).read_text(encoding="utf-8")
 
 
 @cache
@@ -77,7 +82,7 @@ def page_script() -> str:
     >>> script.index("window.conceptmapFast =") < script.index("conceptmapFast.install(")
     True
     """
-    return _asset("bigmap.js") + "\n" + _asset("map.js")
+    return template_asset("bigmap.js") + "\n" + template_asset("map.js")
 
 
 def _packed(text: str) -> str:
@@ -229,7 +234,7 @@ def render_html(
     date = meta.get("date") or (meta.get("created") or "")[:10]
     extras = extras or PageExtras()
     return (
-        _environment()
+        html_templates()
         .get_template("map.html.j2")
         .render(
             version=__version__,
@@ -244,7 +249,7 @@ def render_html(
             vis_js=vis_network_packed() if embedded else vis_network_js(),
             compressed=embedded,
             embedded=embedded,
-            css=_asset("map.css"),
+            css=template_asset("map.css"),
             js=page_script(),
         )
     )

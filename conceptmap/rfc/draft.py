@@ -27,7 +27,7 @@ from ..core.perf import gc_paused
 from ..errors import FileError, InvalidValueError, TemplateError
 from .analysis import Analysis, Decision, analyse
 from .ledger import Ledger, comment_id
-from .markdown import md, md_lines, md_notes, md_url, yaml_str
+from .markdown import is_web_url, md, md_lines, md_notes, md_url, yaml_str
 
 if TYPE_CHECKING:
     from ..model import ConceptMap
@@ -38,7 +38,6 @@ __all__ = [
 ]  # fmt: skip
 
 STYLES = ("ipip", "rust", "ietf", "adr")
-_WEB_ONLY = re.compile(r"(?:https?://|mailto:)\S+", re.IGNORECASE)
 _FENCE = re.compile(r"^(```|~~~)")
 _LIST_LINE = re.compile(r"^(\s+\S|[-*+] |\d{1,9}[.)] )")
 _SUB_ITEM = re.compile(r"^\s+- ")
@@ -67,7 +66,7 @@ def _environment(loader: Any) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.tests["web_url"] = lambda text: _WEB_ONLY.fullmatch(str(text)) is not None
+    env.tests["web_url"] = is_web_url
     env.filters.update(
         md=md, md_lines=md_lines, md_notes=md_notes, md_url=md_url, yaml=yaml_str, heading=heading
     )

@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["md", "md_lines", "md_notes", "md_url", "yaml_str"]
+__all__ = ["is_web_url", "md", "md_lines", "md_notes", "md_url", "yaml_str"]
 
 # punctuation that means something anywhere in a line (kramdown reads braces too)
 _INLINE = re.compile(r"([\\`*_{}\[\]<>|~&])")
@@ -106,8 +106,17 @@ def yaml_str(text: Any) -> str:
     return _NOT_IN_YAML.sub(lambda c: f"\\u{ord(c.group()):04x}", quoted)
 
 
+def is_web_url(text: object) -> bool:
+    """Whether ``text`` is one web or mail address and nothing else (it becomes a link).
+
+    >>> is_web_url("https://ipfs.tech"), is_web_url("see https://ipfs.tech")
+    (True, False)
+    """
+    return _WEB_ONLY.fullmatch(str(text)) is not None
+
+
 def _inline(line: str) -> str:
-    if _WEB_ONLY.fullmatch(line):
+    if is_web_url(line):
         return _link(line)
     return _escape_start(_INLINE.sub(r"\\\1", line))
 
